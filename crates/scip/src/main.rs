@@ -1,0 +1,10 @@
+//! `scip`: the Strategic Crisis Information Platform command line.
+
+use clap::Parser;
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    cli::run(cli)
+}
