@@ -49,7 +49,11 @@ fn check(
         return Err(IdError::TooLong { len, max });
     }
     for (position, c) in s.chars().enumerate() {
-        let ok = if position == 0 { first_ok(c) } else { rest_ok(c) };
+        let ok = if position == 0 {
+            first_ok(c)
+        } else {
+            rest_ok(c)
+        };
         if !ok {
             return Err(IdError::BadCharacter {
                 found: c,
@@ -162,7 +166,11 @@ impl ScenarioId {
                 out.push('-');
             }
         }
-        let trimmed: String = out.trim_end_matches('-').chars().take(Self::MAX_LEN).collect();
+        let trimmed: String = out
+            .trim_end_matches('-')
+            .chars()
+            .take(Self::MAX_LEN)
+            .collect();
         Self::new(trimmed.trim_end_matches('-')).ok()
     }
 }
@@ -181,7 +189,11 @@ mod tests {
     fn team_slug_refuses_uppercase_and_slashes() {
         assert!(matches!(
             TeamId::new("Red"),
-            Err(IdError::BadCharacter { found: 'R', position: 0, .. })
+            Err(IdError::BadCharacter {
+                found: 'R',
+                position: 0,
+                ..
+            })
         ));
         assert!(TeamId::new("a/b").is_err());
         assert!(TeamId::new("-a").is_err());

@@ -150,11 +150,20 @@ mod tests {
         assert_eq!(parse_time(""), Err(TimeError::Empty));
         assert!(matches!(parse_time("-5"), Err(TimeError::Negative(_))));
         assert!(matches!(parse_time("T-00:05"), Err(TimeError::Negative(_))));
-        assert!(matches!(parse_time("1:60"), Err(TimeError::FieldOutOfRange(_))));
-        assert!(matches!(parse_time("1:2:3:4"), Err(TimeError::Malformed(_))));
+        assert!(matches!(
+            parse_time("1:60"),
+            Err(TimeError::FieldOutOfRange(_))
+        ));
+        assert!(matches!(
+            parse_time("1:2:3:4"),
+            Err(TimeError::Malformed(_))
+        ));
         assert!(matches!(parse_time("ten"), Err(TimeError::Malformed(_))));
         assert!(matches!(parse_time("1.2345"), Err(TimeError::Malformed(_))));
-        assert!(matches!(parse_time("99999999999"), Err(TimeError::TooLarge(_))));
+        assert!(matches!(
+            parse_time("99999999999"),
+            Err(TimeError::TooLarge(_))
+        ));
     }
 
     #[test]

@@ -57,12 +57,20 @@ pub struct Problem {
 impl Problem {
     /// An error with no location yet.
     pub fn error(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, location: Location::default(), message: message.into() }
+        Self {
+            severity: Severity::Error,
+            location: Location::default(),
+            message: message.into(),
+        }
     }
 
     /// A warning with no location yet.
     pub fn warning(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, location: Location::default(), message: message.into() }
+        Self {
+            severity: Severity::Warning,
+            location: Location::default(),
+            message: message.into(),
+        }
     }
 
     /// Sets the file.
@@ -197,7 +205,9 @@ pub fn validate_scenario(scenario: &Scenario, has_media: &dyn Fn(&str) -> bool) 
     if let Mode::Turns { total_turns, .. } = scenario.mode
         && total_turns == 0
     {
-        report.push(Problem::error("turn mode needs total_turns of at least 1").on_field("total_turns"));
+        report.push(
+            Problem::error("turn mode needs total_turns of at least 1").on_field("total_turns"),
+        );
     }
     if scenario.teams.is_empty() {
         report.push(Problem::error("the scenario has no teams").on_field("teams"));
@@ -207,7 +217,8 @@ pub fn validate_scenario(scenario: &Scenario, has_media: &dyn Fn(&str) -> bool) 
     for team in &scenario.teams {
         if !seen_teams.insert(&team.id) {
             report.push(
-                Problem::error(format!("team id {} is used twice", team.id)).for_team(team.id.as_str()),
+                Problem::error(format!("team id {} is used twice", team.id))
+                    .for_team(team.id.as_str()),
             );
         }
         if let Some(port) = team.dashboard_port {
@@ -220,9 +231,11 @@ pub fn validate_scenario(scenario: &Scenario, has_media: &dyn Fn(&str) -> bool) 
             }
             if let Some(other) = ports.insert(port, team.id.as_str()) {
                 report.push(
-                    Problem::error(format!("dashboard port {port} is also used by team {other}"))
-                        .for_team(team.id.as_str())
-                        .on_field("port"),
+                    Problem::error(format!(
+                        "dashboard port {port} is also used by team {other}"
+                    ))
+                    .for_team(team.id.as_str())
+                    .on_field("port"),
                 );
             }
         }
@@ -231,10 +244,19 @@ pub fn validate_scenario(scenario: &Scenario, has_media: &dyn Fn(&str) -> bool) 
     report
 }
 
-fn check_team(scenario: &Scenario, team: &Team, has_media: &dyn Fn(&str) -> bool, report: &mut Report) {
+fn check_team(
+    scenario: &Scenario,
+    team: &Team,
+    has_media: &dyn Fn(&str) -> bool,
+    report: &mut Report,
+) {
     let tid = team.id.as_str();
     if team.name.trim().is_empty() {
-        report.push(Problem::error("the team has no name").for_team(tid).on_field("name"));
+        report.push(
+            Problem::error("the team has no name")
+                .for_team(tid)
+                .on_field("name"),
+        );
     }
     if !crate::model::is_hex_color(&team.color) {
         report.push(
@@ -266,10 +288,12 @@ fn check_team(scenario: &Scenario, team: &Team, has_media: &dyn Fn(&str) -> bool
                 None => format_tplus(inject.at_ms),
             };
             report.push(
-                Problem::warning(format!("fires at the same instant ({when}) as inject {first}"))
-                    .for_team(tid)
-                    .for_inject(iid)
-                    .on_field("at"),
+                Problem::warning(format!(
+                    "fires at the same instant ({when}) as inject {first}"
+                ))
+                .for_team(tid)
+                .for_inject(iid)
+                .on_field("at"),
             );
         }
     }
@@ -277,20 +301,28 @@ fn check_team(scenario: &Scenario, team: &Team, has_media: &dyn Fn(&str) -> bool
 
 /// Checks one inject against the scenario's mode and durations and its type's field rules.
 /// The problems carry the field but not the team or inject.
-pub fn check_inject(scenario: &Scenario, inject: &Inject, has_media: &dyn Fn(&str) -> bool) -> Vec<Problem> {
+pub fn check_inject(
+    scenario: &Scenario,
+    inject: &Inject,
+    has_media: &dyn Fn(&str) -> bool,
+) -> Vec<Problem> {
     let mut out = Vec::new();
     match (scenario.mode, inject.turn) {
         (Mode::Clock, Some(turn)) => out.push(
-            Problem::error(format!("has turn {turn} but the scenario is not turn-based"))
-                .on_field("turn"),
+            Problem::error(format!(
+                "has turn {turn} but the scenario is not turn-based"
+            ))
+            .on_field("turn"),
         ),
         (Mode::Turns { .. }, None) => out.push(
             Problem::error("has no turn; in a turn-based scenario every inject needs one")
                 .on_field("turn"),
         ),
-        (Mode::Turns { total_turns, .. }, Some(turn)) if turn == 0 || turn > total_turns => out.push(
-            Problem::error(format!("turn {turn} is outside 1..={total_turns}")).on_field("turn"),
-        ),
+        (Mode::Turns { total_turns, .. }, Some(turn)) if turn == 0 || turn > total_turns => out
+            .push(
+                Problem::error(format!("turn {turn} is outside 1..={total_turns}"))
+                    .on_field("turn"),
+            ),
         _ => {}
     }
     let limit = match scenario.mode {
@@ -349,8 +381,12 @@ pub fn check_content(content: &Content) -> Vec<Problem> {
         };
         if spec.required && empty {
             out.push(
-                Problem::error(format!("{} is required for {} injects", spec.label, kind.label()))
-                    .on_field(spec.name),
+                Problem::error(format!(
+                    "{} is required for {} injects",
+                    spec.label,
+                    kind.label()
+                ))
+                .on_field(spec.name),
             );
             continue;
         }
@@ -366,15 +402,22 @@ pub fn check_content(content: &Content) -> Vec<Problem> {
                 );
             }
             if matches!(spec.kind, FieldKind::Line) && s.contains('\n') {
-                out.push(Problem::warning(format!("{} holds a line break", spec.label)).on_field(spec.name));
+                out.push(
+                    Problem::warning(format!("{} holds a line break", spec.label))
+                        .on_field(spec.name),
+                );
             }
             if let FieldKind::Choice(options) = spec.kind
                 && !s.is_empty()
                 && !options.iter().any(|o| o.eq_ignore_ascii_case(s))
             {
                 out.push(
-                    Problem::warning(format!("{} {s:?} is not one of {}", spec.label, options.join(", ")))
-                        .on_field(spec.name),
+                    Problem::warning(format!(
+                        "{} {s:?} is not one of {}",
+                        spec.label,
+                        options.join(", ")
+                    ))
+                    .on_field(spec.name),
                 );
             }
         }
@@ -394,7 +437,11 @@ mod tests {
             at_ms: at_s * 1000,
             turn,
             priority: Priority::Medium,
-            content: Content::Sms(Sms { from: "Ops".into(), body: "Go".into(), ..Sms::default() }),
+            content: Content::Sms(Sms {
+                from: "Ops".into(),
+                body: "Go".into(),
+                ..Sms::default()
+            }),
             media: vec![],
             notes: None,
             expected_action: None,
@@ -429,21 +476,45 @@ mod tests {
 
     #[test]
     fn duplicate_ids_and_same_instant_are_reported() {
-        let s = scenario(Mode::Clock, vec![sms("a", 10, None), sms("a", 10, None), sms("b", 10, None)]);
+        let s = scenario(
+            Mode::Clock,
+            vec![sms("a", 10, None), sms("a", 10, None), sms("b", 10, None)],
+        );
         let report = validate_scenario(&s, &|_| true);
         assert_eq!(report.error_count(), 1, "{report:?}");
         assert_eq!(report.warning_count(), 1, "{report:?}");
         let line = report.problems[0].to_string();
-        assert_eq!(line, "team blue inject a field id: error: inject id a is used twice in this team");
+        assert_eq!(
+            line,
+            "team blue inject a field id: error: inject id a is used twice in this team"
+        );
     }
 
     #[test]
     fn turns_are_checked_against_the_mode() {
         let clock = scenario(Mode::Clock, vec![sms("a", 10, Some(1))]);
-        assert!(validate_scenario(&clock, &|_| true).problems[0].message.contains("not turn-based"));
-        let turns = Mode::Turns { total_turns: 2, turn_length_ms: Some(60_000) };
-        let s = scenario(turns, vec![sms("a", 10, None), sms("b", 10, Some(3)), sms("c", 90, Some(1))]);
-        let messages: Vec<_> = validate_scenario(&s, &|_| true).problems.into_iter().map(|p| p.message).collect();
+        assert!(
+            validate_scenario(&clock, &|_| true).problems[0]
+                .message
+                .contains("not turn-based")
+        );
+        let turns = Mode::Turns {
+            total_turns: 2,
+            turn_length_ms: Some(60_000),
+        };
+        let s = scenario(
+            turns,
+            vec![
+                sms("a", 10, None),
+                sms("b", 10, Some(3)),
+                sms("c", 90, Some(1)),
+            ],
+        );
+        let messages: Vec<_> = validate_scenario(&s, &|_| true)
+            .problems
+            .into_iter()
+            .map(|p| p.message)
+            .collect();
         assert_eq!(messages.len(), 3, "{messages:?}");
         assert!(messages[0].contains("has no turn"));
         assert!(messages[1].contains("outside 1..=2"));
@@ -453,20 +524,34 @@ mod tests {
     #[test]
     fn missing_fields_and_media_are_reported() {
         let mut inject = sms("a", 10, None);
-        inject.content = Content::News(News { headline: "H".into(), ..News::default() });
+        inject.content = Content::News(News {
+            headline: "H".into(),
+            ..News::default()
+        });
         inject.media = vec!["gone.png".into(), "virus.exe".into()];
         let s = scenario(Mode::Clock, vec![inject]);
         let report = validate_scenario(&s, &|_| false);
-        let fields: Vec<_> = report.problems.iter().map(|p| p.location.field.clone().unwrap()).collect();
+        let fields: Vec<_> = report
+            .problems
+            .iter()
+            .map(|p| p.location.field.clone().unwrap())
+            .collect();
         assert_eq!(fields, ["body", "source", "media", "media"]);
     }
 
     #[test]
     fn over_long_fields_are_errors() {
         let mut inject = sms("a", 10, None);
-        inject.content = Content::Sms(Sms { from: "x".into(), body: "y".repeat(1_001), ..Sms::default() });
+        inject.content = Content::Sms(Sms {
+            from: "x".into(),
+            body: "y".repeat(1_001),
+            ..Sms::default()
+        });
         let s = scenario(Mode::Clock, vec![inject]);
         let report = validate_scenario(&s, &|_| true);
-        assert!(report.problems[0].message.contains("1001 characters"), "{report:?}");
+        assert!(
+            report.problems[0].message.contains("1001 characters"),
+            "{report:?}"
+        );
     }
 }

@@ -45,7 +45,10 @@ impl PgDatabase {
     /// Creates an empty database with a unique name.
     pub async fn create() -> Self {
         let server = postgres_server_url();
-        let name = format!("scip_test_{}", ulid::Ulid::generate().to_string().to_lowercase());
+        let name = format!(
+            "scip_test_{}",
+            ulid::Ulid::generate().to_string().to_lowercase()
+        );
         let mut conn = PgConnection::connect(&server)
             .await
             .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {server}: {e}"));
@@ -81,7 +84,10 @@ impl Drop for PgDatabase {
         // Drop runs inside a test's runtime; a fresh thread with its own runtime avoids
         // blocking inside it.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
             rt.block_on(async {
                 let mut conn = PgConnection::connect(&server).await.ok()?;
                 let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
@@ -188,7 +194,10 @@ impl Mosquitto {
     /// Asks it to re-read its password and ACL files (SIGHUP).
     pub fn reload(&self) {
         if let Some(c) = &self.child {
-            let _ = Command::new("kill").arg("-HUP").arg(c.id().to_string()).status();
+            let _ = Command::new("kill")
+                .arg("-HUP")
+                .arg(c.id().to_string())
+                .status();
         }
     }
 }
@@ -209,6 +218,9 @@ mod tests {
             replace_db_name("postgres://u@h:5432/postgres?sslmode=disable", "x"),
             "postgres://u@h:5432/x?sslmode=disable"
         );
-        assert_eq!(replace_db_name("postgres://u@h:5432", "x"), "postgres://u@h:5432/x");
+        assert_eq!(
+            replace_db_name("postgres://u@h:5432", "x"),
+            "postgres://u@h:5432/x"
+        );
     }
 }

@@ -101,7 +101,8 @@ impl Clock {
             Some(since) => {
                 let wall = u64::try_from(now.saturating_sub(since)).unwrap_or(0);
                 let scaled = u128::from(wall) * u128::from(self.speed.0) / 1000;
-                self.base_elapsed_ms.saturating_add(u64::try_from(scaled).unwrap_or(u64::MAX))
+                self.base_elapsed_ms
+                    .saturating_add(u64::try_from(scaled).unwrap_or(u64::MAX))
             }
         }
     }
@@ -170,7 +171,10 @@ mod tests {
 
     #[test]
     fn wall_when_finds_the_first_instant_reaching_a_target() {
-        let mut c = Clock { speed: Speed::from_milli(1_500).unwrap(), ..Clock::default() };
+        let mut c = Clock {
+            speed: Speed::from_milli(1_500).unwrap(),
+            ..Clock::default()
+        };
         assert_eq!(c.wall_when(10, 0), None);
         c.run(0);
         let at = c.wall_when(1_000, 0).unwrap();
@@ -188,7 +192,11 @@ mod tests {
 
     #[test]
     fn clock_before_its_start_reads_its_base() {
-        let c = Clock { base_elapsed_ms: 7, running_since: Some(100), speed: Speed::NORMAL };
+        let c = Clock {
+            base_elapsed_ms: 7,
+            running_since: Some(100),
+            speed: Speed::NORMAL,
+        };
         assert_eq!(c.elapsed(50), 7);
     }
 }

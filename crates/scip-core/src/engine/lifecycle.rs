@@ -22,8 +22,13 @@ pub enum ExerciseState {
 
 impl ExerciseState {
     /// Every state.
-    pub const ALL: [ExerciseState; 5] =
-        [Self::Deployed, Self::Running, Self::Paused, Self::Finished, Self::Stopped];
+    pub const ALL: [ExerciseState; 5] = [
+        Self::Deployed,
+        Self::Running,
+        Self::Paused,
+        Self::Finished,
+        Self::Stopped,
+    ];
 
     /// The lowercase name.
     pub fn as_str(self) -> &'static str {

@@ -60,7 +60,10 @@ impl Runtime {
     pub fn deployed(speed: Speed) -> Self {
         Self {
             state: ExerciseState::Deployed,
-            clock: Clock { speed, ..Clock::default() },
+            clock: Clock {
+                speed,
+                ..Clock::default()
+            },
             run: 1,
             turn: None,
             completion: None,
@@ -293,7 +296,9 @@ pub struct EngineSettings {
 
 impl Default for EngineSettings {
     fn default() -> Self {
-        Self { turn_grace_ms: DEFAULT_TURN_GRACE_MS }
+        Self {
+            turn_grace_ms: DEFAULT_TURN_GRACE_MS,
+        }
     }
 }
 
@@ -360,7 +365,10 @@ impl Engine {
 
     /// True if the team's inject has fired or been skipped in this run.
     pub fn is_done(&self, team: &TeamId, inject: &InjectId) -> bool {
-        self.plan.index.get(&(team.clone(), inject.clone())).is_some_and(|&i| self.done[i])
+        self.plan
+            .index
+            .get(&(team.clone(), inject.clone()))
+            .is_some_and(|&i| self.done[i])
     }
 
     /// Number of scheduled injects not yet fired or skipped in this run.
@@ -392,12 +400,18 @@ impl Engine {
             _ => false,
         };
         let mut out = match (rt.state, rt.completion) {
-            (ExerciseState::Deployed, _) => vec![Start, Reset, Stop, Seek, Speed, LiveInject, FireNow],
+            (ExerciseState::Deployed, _) => {
+                vec![Start, Reset, Stop, Seek, Speed, LiveInject, FireNow]
+            }
             (ExerciseState::Running, _) => {
-                vec![Pause, Finish, Stop, Seek, Speed, LiveInject, FireNow, Resend]
+                vec![
+                    Pause, Finish, Stop, Seek, Speed, LiveInject, FireNow, Resend,
+                ]
             }
             (ExerciseState::Paused, None) => {
-                vec![Resume, Finish, Reset, Stop, Seek, Speed, LiveInject, FireNow, Resend]
+                vec![
+                    Resume, Finish, Reset, Stop, Seek, Speed, LiveInject, FireNow, Resend,
+                ]
             }
             (ExerciseState::Paused, Some(Completion::TurnComplete { .. })) => {
                 vec![Finish, Reset, Stop, Speed, LiveInject, FireNow, Resend]
@@ -460,8 +474,14 @@ impl Engine {
                 effects.push(Effect::Announce(Announcement::Started));
                 if let Some(total_turns) = self.total_turns() {
                     let started_at_ms = self.elapsed(now);
-                    self.runtime.turn = Some(TurnProgress { current: 1, started_at_ms });
-                    effects.push(Effect::Announce(Announcement::TurnStarted { turn: 1, total_turns }));
+                    self.runtime.turn = Some(TurnProgress {
+                        current: 1,
+                        started_at_ms,
+                    });
+                    effects.push(Effect::Announce(Announcement::TurnStarted {
+                        turn: 1,
+                        total_turns,
+                    }));
                 }
             }
             Command::Pause => {
@@ -475,22 +495,32 @@ impl Engine {
                 effects.push(Effect::Announce(Announcement::Resumed));
             }
             Command::NextTurn(passed) => {
-                let (Some(total_turns), Some(turn)) = (self.total_turns(), self.runtime.turn) else {
+                let (Some(total_turns), Some(turn)) = (self.total_turns(), self.runtime.turn)
+                else {
                     return Err(self.refuse(action));
                 };
                 let elapsed = self.elapsed(now);
                 let group = Some(turn.current);
-                let left: Vec<usize> = self.group_indices(group).filter(|&i| !self.done[i]).collect();
+                let left: Vec<usize> = self
+                    .group_indices(group)
+                    .filter(|&i| !self.done[i])
+                    .collect();
                 for i in left {
                     let due = turn.started_at_ms + self.plan.entries[i].at_ms;
                     effects.push(self.settle(i, passed, due, elapsed, FireCause::TurnAdvance));
                 }
                 let next = turn.current + 1;
-                self.runtime.turn = Some(TurnProgress { current: next, started_at_ms: elapsed });
+                self.runtime.turn = Some(TurnProgress {
+                    current: next,
+                    started_at_ms: elapsed,
+                });
                 self.runtime.completion = None;
                 self.runtime.clock.run(now);
                 self.runtime.state = ExerciseState::Running;
-                effects.push(Effect::Announce(Announcement::TurnStarted { turn: next, total_turns }));
+                effects.push(Effect::Announce(Announcement::TurnStarted {
+                    turn: next,
+                    total_turns,
+                }));
             }
             Command::Finish => {
                 self.runtime.clock.hold(now);
@@ -499,10 +529,15 @@ impl Engine {
             }
             Command::Reset => {
                 let speed = self.runtime.clock.speed;
-                self.runtime = Runtime { run: self.runtime.run + 1, ..Runtime::deployed(speed) };
+                self.runtime = Runtime {
+                    run: self.runtime.run + 1,
+                    ..Runtime::deployed(speed)
+                };
                 self.done.iter_mut().for_each(|d| *d = false);
                 self.recount();
-                effects.push(Effect::Announce(Announcement::Reset { run: self.runtime.run }));
+                effects.push(Effect::Announce(Announcement::Reset {
+                    run: self.runtime.run,
+                }));
             }
             Command::Stop => {
                 self.runtime.clock.hold(now);
@@ -530,7 +565,9 @@ impl Engine {
             }
             Command::SetSpeed(speed) => {
                 self.runtime.clock.set_speed(speed, now);
-                effects.push(Effect::Announce(Announcement::SpeedChanged { speed_milli: speed.milli() }));
+                effects.push(Effect::Announce(Announcement::SpeedChanged {
+                    speed_milli: speed.milli(),
+                }));
             }
             Command::FireNow { team, inject } => {
                 let Some(&i) = self.plan.index.get(&(team.clone(), inject.clone())) else {
@@ -542,7 +579,9 @@ impl Engine {
                 let elapsed = self.elapsed(now);
                 let entry = &self.plan.entries[i];
                 let due = match (self.plan.mode, self.runtime.turn, entry.turn) {
-                    (Mode::Turns { .. }, Some(t), Some(turn)) if turn == t.current => t.started_at_ms + entry.at_ms,
+                    (Mode::Turns { .. }, Some(t), Some(turn)) if turn == t.current => {
+                        t.started_at_ms + entry.at_ms
+                    }
                     (Mode::Clock, _, _) => entry.at_ms,
                     _ => elapsed,
                 };
@@ -550,7 +589,10 @@ impl Engine {
             }
             Command::LiveInject | Command::Resend => {}
         }
-        debug_assert!(self.runtime.clock.elapsed(now) >= rt_before.clock.elapsed(now) || matches!(action, Action::Reset));
+        debug_assert!(
+            self.runtime.clock.elapsed(now) >= rt_before.clock.elapsed(now)
+                || matches!(action, Action::Reset)
+        );
         effects.extend(self.poll(now));
         Ok(effects)
     }
@@ -560,7 +602,14 @@ impl Engine {
     }
 
     /// Marks entry `i` done and says how.
-    fn settle(&mut self, i: usize, passed: Passed, due_ms: u64, elapsed: u64, cause: FireCause) -> Effect {
+    fn settle(
+        &mut self,
+        i: usize,
+        passed: Passed,
+        due_ms: u64,
+        elapsed: u64,
+        cause: FireCause,
+    ) -> Effect {
         self.done[i] = true;
         let entry: &PlanEntry = &self.plan.entries[i];
         if let Some(left) = self.remaining.get_mut(&entry.turn) {
@@ -627,7 +676,10 @@ impl Engine {
             match (turn, total_turns) {
                 (Some(turn), Some(total_turns)) if turn < total_turns => {
                     self.runtime.completion = Some(Completion::TurnComplete { turn });
-                    effects.push(Effect::Announce(Announcement::TurnComplete { turn, total_turns }));
+                    effects.push(Effect::Announce(Announcement::TurnComplete {
+                        turn,
+                        total_turns,
+                    }));
                 }
                 _ => {
                     self.runtime.completion = Some(Completion::ExerciseComplete);
@@ -643,7 +695,11 @@ impl Engine {
         if self.remaining.get(&group).copied().unwrap_or(0) > 0 {
             return None;
         }
-        let last_at = self.group_indices(group).map(|i| self.plan.entries[i].at_ms).max().unwrap_or(0);
+        let last_at = self
+            .group_indices(group)
+            .map(|i| self.plan.entries[i].at_ms)
+            .max()
+            .unwrap_or(0);
         let start = self.group_start();
         let point = start + last_at + self.settings.turn_grace_ms;
         Some(match self.plan.mode {

@@ -10,7 +10,6 @@ pub use clock::{Clock, Speed, SpeedError, WallMs};
 pub use lifecycle::{Action, ExerciseState, TransitionError};
 pub use machine::{
     Announcement, Command, CommandError, Completion, DEFAULT_TURN_GRACE_MS, Effect, Engine,
-    EngineSettings, FireCause, Firing, LATE_AFTER_WALL_MS, Passed, Runtime, Skipping,
-    TurnProgress,
+    EngineSettings, FireCause, Firing, LATE_AFTER_WALL_MS, Passed, Runtime, Skipping, TurnProgress,
 };
 pub use plan::{Plan, PlanEntry};

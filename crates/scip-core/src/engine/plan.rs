@@ -62,7 +62,13 @@ impl Plan {
         for (turn, _, _, _, idx) in order {
             groups.entry(turn).or_default().push(idx);
         }
-        Self { mode: scenario.mode, duration_ms: scenario.duration_ms, entries, groups, index }
+        Self {
+            mode: scenario.mode,
+            duration_ms: scenario.duration_ms,
+            entries,
+            groups,
+            index,
+        }
     }
 
     /// Every entry, in no particular order.
@@ -72,7 +78,9 @@ impl Plan {
 
     /// The entry for a team's inject.
     pub fn find(&self, team: &TeamId, inject: &InjectId) -> Option<&PlanEntry> {
-        self.index.get(&(team.clone(), inject.clone())).map(|&i| &self.entries[i])
+        self.index
+            .get(&(team.clone(), inject.clone()))
+            .map(|&i| &self.entries[i])
     }
 
     /// The scenario's mode.
@@ -92,6 +100,10 @@ impl Plan {
 
     /// Entries of one group (a turn, or `None` for clock mode) in firing order.
     pub fn group(&self, turn: Option<u32>) -> impl Iterator<Item = &PlanEntry> {
-        self.groups.get(&turn).into_iter().flatten().map(|&i| &self.entries[i])
+        self.groups
+            .get(&turn)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.entries[i])
     }
 }

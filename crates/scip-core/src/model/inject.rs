@@ -11,7 +11,9 @@ use crate::ids::InjectId;
 pub type ExtraFields = BTreeMap<String, serde_json::Value>;
 
 /// How pressing an inject is. Urgent injects pop up as a banner on team dashboards.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Priority {
     /// Background information.
@@ -181,25 +183,65 @@ pub struct FieldSpec {
     pub kind: FieldKind,
 }
 
-const fn line(name: &'static str, label: &'static str, required: bool, max_len: usize) -> FieldSpec {
-    FieldSpec { name, label, required, max_len, kind: FieldKind::Line }
+const fn line(
+    name: &'static str,
+    label: &'static str,
+    required: bool,
+    max_len: usize,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        label,
+        required,
+        max_len,
+        kind: FieldKind::Line,
+    }
 }
-const fn text(name: &'static str, label: &'static str, required: bool, max_len: usize) -> FieldSpec {
-    FieldSpec { name, label, required, max_len, kind: FieldKind::Text }
+const fn text(
+    name: &'static str,
+    label: &'static str,
+    required: bool,
+    max_len: usize,
+) -> FieldSpec {
+    FieldSpec {
+        name,
+        label,
+        required,
+        max_len,
+        kind: FieldKind::Text,
+    }
 }
 const fn choice(
     name: &'static str,
     label: &'static str,
     options: &'static [&'static str],
 ) -> FieldSpec {
-    FieldSpec { name, label, required: false, max_len: 32, kind: FieldKind::Choice(options) }
+    FieldSpec {
+        name,
+        label,
+        required: false,
+        max_len: 32,
+        kind: FieldKind::Choice(options),
+    }
 }
 
 /// Classification markings, lowest first.
-pub const CLASSIFICATIONS: &[&str] =
-    &["UNCLASSIFIED", "OFFICIAL", "CONFIDENTIAL", "SECRET", "TOP SECRET"];
+pub const CLASSIFICATIONS: &[&str] = &[
+    "UNCLASSIFIED",
+    "OFFICIAL",
+    "CONFIDENTIAL",
+    "SECRET",
+    "TOP SECRET",
+];
 /// Social platforms the dashboards style.
-pub const PLATFORMS: &[&str] = &["twitter", "facebook", "instagram", "telegram", "forum", "other"];
+pub const PLATFORMS: &[&str] = &[
+    "twitter",
+    "facebook",
+    "instagram",
+    "telegram",
+    "forum",
+    "other",
+];
 /// Alert severities.
 pub const SEVERITIES: &[&str] = &["info", "warning", "critical"];
 
@@ -214,7 +256,13 @@ const NEWS_FIELDS: &[FieldSpec] = &[
     line("source", "Source (outlet)", true, 100),
     line("author", "Author", false, 100),
     line("location", "Location", false, 100),
-    FieldSpec { name: "breaking", label: "Breaking", required: false, max_len: 5, kind: FieldKind::Flag },
+    FieldSpec {
+        name: "breaking",
+        label: "Breaking",
+        required: false,
+        max_len: 5,
+        kind: FieldKind::Flag,
+    },
 ];
 const SOCIAL_FIELDS: &[FieldSpec] = &[
     choice("platform", "Platform", PLATFORMS),
@@ -222,10 +270,34 @@ const SOCIAL_FIELDS: &[FieldSpec] = &[
     line("display_name", "Display name", false, 100),
     text("body", "Post", true, 2_000),
     line("headline", "Headline", false, HEADLINE_MAX),
-    FieldSpec { name: "likes", label: "Likes", required: false, max_len: 12, kind: FieldKind::Count },
-    FieldSpec { name: "shares", label: "Shares", required: false, max_len: 12, kind: FieldKind::Count },
-    FieldSpec { name: "replies", label: "Replies", required: false, max_len: 12, kind: FieldKind::Count },
-    FieldSpec { name: "views", label: "Views", required: false, max_len: 12, kind: FieldKind::Count },
+    FieldSpec {
+        name: "likes",
+        label: "Likes",
+        required: false,
+        max_len: 12,
+        kind: FieldKind::Count,
+    },
+    FieldSpec {
+        name: "shares",
+        label: "Shares",
+        required: false,
+        max_len: 12,
+        kind: FieldKind::Count,
+    },
+    FieldSpec {
+        name: "replies",
+        label: "Replies",
+        required: false,
+        max_len: 12,
+        kind: FieldKind::Count,
+    },
+    FieldSpec {
+        name: "views",
+        label: "Views",
+        required: false,
+        max_len: 12,
+        kind: FieldKind::Count,
+    },
 ];
 const EMAIL_FIELDS: &[FieldSpec] = &[
     line("from", "From", true, 200),
@@ -533,7 +605,10 @@ impl Content {
         let mut fields = fields;
         for spec in kind.fields() {
             if spec.required && !fields.contains_key(spec.name) {
-                fields.insert(spec.name.to_owned(), serde_json::Value::String(String::new()));
+                fields.insert(
+                    spec.name.to_owned(),
+                    serde_json::Value::String(String::new()),
+                );
             }
         }
         if kind == InjectType::Social {
@@ -557,7 +632,10 @@ impl Content {
             InjectType::Alert => serde_json::from_value(value).map(Self::Alert),
             InjectType::Media => serde_json::from_value(value).map(Self::Media),
         };
-        parsed.map_err(|e| ContentError { kind, reason: e.to_string() })
+        parsed.map_err(|e| ContentError {
+            kind,
+            reason: e.to_string(),
+        })
     }
 }
 
@@ -616,7 +694,9 @@ mod tests {
     #[test]
     fn content_keeps_unknown_fields() {
         let fields = json!({"headline": "H", "body": "B", "source": "S", "dalle_prompt": "x"});
-        let serde_json::Value::Object(map) = fields.clone() else { unreachable!() };
+        let serde_json::Value::Object(map) = fields.clone() else {
+            unreachable!()
+        };
         let content = Content::from_fields(InjectType::News, map).unwrap();
         assert_eq!(serde_json::Value::Object(content.to_fields()), fields);
     }
@@ -629,7 +709,9 @@ mod tests {
 
     #[test]
     fn wrong_field_type_is_an_error_naming_the_type() {
-        let serde_json::Value::Object(map) = json!({"from": 5, "body": "x"}) else { unreachable!() };
+        let serde_json::Value::Object(map) = json!({"from": 5, "body": "x"}) else {
+            unreachable!()
+        };
         let err = Content::from_fields(InjectType::Sms, map).unwrap_err();
         assert!(err.to_string().starts_with("sms content:"), "{err}");
     }

@@ -42,10 +42,18 @@ pub fn sanitize_media_name(raw: &str) -> Option<String> {
     if stem.is_empty() || ext.is_empty() || stem.contains("..") {
         return None;
     }
-    let name = format!("{}.{}", stem.trim_end_matches('.'), ext.to_ascii_lowercase());
+    let name = format!(
+        "{}.{}",
+        stem.trim_end_matches('.'),
+        ext.to_ascii_lowercase()
+    );
     if name.len() > MEDIA_NAME_MAX {
         let keep = MEDIA_NAME_MAX - ext.len() - 1;
-        return Some(format!("{}.{}", &stem[..keep.min(stem.len())], ext.to_ascii_lowercase()));
+        return Some(format!(
+            "{}.{}",
+            &stem[..keep.min(stem.len())],
+            ext.to_ascii_lowercase()
+        ));
     }
     Some(name)
 }
@@ -56,9 +64,18 @@ mod tests {
 
     #[test]
     fn names_lose_paths_and_odd_characters() {
-        assert_eq!(sanitize_media_name("../../etc/passwd.png").as_deref(), Some("passwd.png"));
-        assert_eq!(sanitize_media_name("C:\\x\\My Photo (1).JPG").as_deref(), Some("My-Photo-1.jpg"));
-        assert_eq!(sanitize_media_name(".hidden.png").as_deref(), Some("hidden.png"));
+        assert_eq!(
+            sanitize_media_name("../../etc/passwd.png").as_deref(),
+            Some("passwd.png")
+        );
+        assert_eq!(
+            sanitize_media_name("C:\\x\\My Photo (1).JPG").as_deref(),
+            Some("My-Photo-1.jpg")
+        );
+        assert_eq!(
+            sanitize_media_name(".hidden.png").as_deref(),
+            Some("hidden.png")
+        );
         assert_eq!(sanitize_media_name("noext"), None);
         assert_eq!(sanitize_media_name("../"), None);
     }

@@ -156,6 +156,10 @@ impl Scenario {
 
     /// The latest inject offset (from T+0 or from its turn's start), in ms.
     pub fn last_inject_ms(&self) -> Option<u64> {
-        self.teams.iter().flat_map(|t| t.timeline.iter()).map(|i| i.at_ms).max()
+        self.teams
+            .iter()
+            .flat_map(|t| t.timeline.iter())
+            .map(|i| i.at_ms)
+            .max()
     }
 }
