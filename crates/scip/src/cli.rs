@@ -1,15 +1,22 @@
 //! Command-line arguments and dispatch to one module per subcommand.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+use crate::commands;
 
 /// SCIP runs live multi-team crisis exercises: it delivers every inject to its team's
 /// dashboard at its exact time over MQTT, proves it arrived and was read, and lets
 /// controllers steer the exercise.
 #[derive(Debug, Parser)]
-#[command(name = "scip", version, about, long_about = None)]
+#[command(name = "scip", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
+    /// Configuration file (TOML); environment variables and flags override it.
+    #[arg(long, global = true, env = "SCIP_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -18,17 +25,15 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the version.
-    Version,
+    /// Print the configuration in effect (secrets masked) and where settings come from.
+    Config(commands::config::Args),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
+    let config_file = cli.config.clone();
     match cli.command {
-        Command::Version => {
-            println!("scip {}", env!("CARGO_PKG_VERSION"));
-            ExitCode::SUCCESS
-        }
+        Command::Config(args) => commands::config::run(config_file.as_deref(), args),
     }
 }
 

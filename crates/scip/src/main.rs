@@ -3,6 +3,8 @@
 use clap::Parser;
 
 mod cli;
+mod commands;
+mod config;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();
