@@ -140,7 +140,8 @@ impl fmt::Display for Problem {
             if !subject.is_empty() {
                 subject.push(' ');
             }
-            subject.push_str("field ");
+            // In a spreadsheet the field is a column.
+            subject.push_str(if l.row.is_some() { "column " } else { "field " });
             subject.push_str(field);
         }
         if !subject.is_empty() {
@@ -537,6 +538,20 @@ mod tests {
             .map(|p| p.location.field.clone().unwrap())
             .collect();
         assert_eq!(fields, ["body", "source", "media", "media"]);
+    }
+
+    #[test]
+    fn a_spreadsheet_problem_names_its_row_and_column() {
+        let p = Problem::error("type \"tweet\" is unknown")
+            .in_file("plan.csv")
+            .at_row(7)
+            .on_field("Type");
+        assert_eq!(
+            p.to_string(),
+            "plan.csv:7: column Type: error: type \"tweet\" is unknown"
+        );
+        let p = Problem::warning("w").for_team("red").on_field("port");
+        assert_eq!(p.to_string(), "team red field port: warning: w");
     }
 
     #[test]

@@ -622,6 +622,7 @@ impl Content {
                 fields.insert("engagement".into(), serde_json::Value::Object(engagement));
             }
         }
+        check_field_types(kind, &fields)?;
         let value = serde_json::Value::Object(fields);
         let parsed = match kind {
             InjectType::News => serde_json::from_value(value).map(Self::News),
@@ -636,6 +637,65 @@ impl Content {
             kind,
             reason: e.to_string(),
         })
+    }
+}
+
+/// Checks the JSON type of every modelled field so that a wrong one is reported by name
+/// (serde's own message does not say which field it was reading).
+fn check_field_types(
+    kind: InjectType,
+    fields: &serde_json::Map<String, serde_json::Value>,
+) -> Result<(), ContentError> {
+    use serde_json::Value;
+    let wrong = |name: &str, expected: &str, found: &Value| ContentError {
+        kind,
+        reason: format!(
+            "field {name} must be {expected}, not {}",
+            describe_json(found)
+        ),
+    };
+    for spec in kind.fields() {
+        let value = match spec.kind {
+            FieldKind::Count => fields.get("engagement").and_then(|e| e.get(spec.name)),
+            _ => fields.get(spec.name),
+        };
+        let Some(value) = value else { continue };
+        match (spec.kind, value) {
+            (_, Value::Null) if !spec.required => {}
+            (FieldKind::Line | FieldKind::Text | FieldKind::Choice(_), Value::String(_)) => {}
+            (FieldKind::Line | FieldKind::Text | FieldKind::Choice(_), other) => {
+                return Err(wrong(spec.name, "text", other));
+            }
+            (FieldKind::Flag, Value::Bool(_)) => {}
+            (FieldKind::Flag, other) => return Err(wrong(spec.name, "true or false", other)),
+            (FieldKind::Count, Value::Number(n)) if n.is_u64() => {}
+            (FieldKind::Count, other) => {
+                return Err(wrong(spec.name, "a whole number of at least 0", other));
+            }
+        }
+    }
+    if kind == InjectType::Social
+        && let Some(other) = fields.get("engagement").filter(|e| !e.is_object())
+    {
+        return Err(wrong("engagement", "an object of counts", other));
+    }
+    Ok(())
+}
+
+/// A JSON value described for people: `the number 5`, `a list`, …
+pub fn describe_json(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() > 40 => {
+            let short: String = s.chars().take(40).collect();
+            format!("the text {short:?}…")
+        }
+        Value::String(s) => format!("the text {s:?}"),
+        Value::Array(_) => "a list".to_owned(),
+        Value::Object(_) => "an object".to_owned(),
     }
 }
 
@@ -714,6 +774,30 @@ mod tests {
         };
         let err = Content::from_fields(InjectType::Sms, map).unwrap_err();
         assert!(err.to_string().starts_with("sms content:"), "{err}");
+    }
+
+    #[test]
+    fn wrong_field_type_names_the_field() {
+        let serde_json::Value::Object(map) = json!({"headline": 5, "body": "b", "source": "s"})
+        else {
+            unreachable!()
+        };
+        let err = Content::from_fields(InjectType::News, map).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "news content: field headline must be text, not the number 5"
+        );
+        let serde_json::Value::Object(map) =
+            json!({"handle": "@a", "body": "b", "engagement": {"likes": -1}})
+        else {
+            unreachable!()
+        };
+        let err = Content::from_fields(InjectType::Social, map).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("field likes must be a whole number"),
+            "{err}"
+        );
     }
 
     #[test]
