@@ -78,14 +78,14 @@ pub fn read_bundle(files: &FileSet) -> Loaded {
         let path = match found {
             Ok(path) => path,
             Err(problem) => {
-                timeline_problems.push(problem.for_team(&team.id));
+                timeline_problems.push((*problem).for_team(&team.id));
                 return None;
             }
         };
         used.insert(path.clone());
         team_files.insert(team.id.clone(), path.clone());
         read_timeline(&path, files.get(&path).unwrap_or_default(), &team.id)
-            .map_err(|p| timeline_problems.push(p.in_file(&path).for_team(&team.id)))
+            .map_err(|p| timeline_problems.push((*p).in_file(&path).for_team(&team.id)))
             .ok()
     });
     problems.extend(timeline_problems);
@@ -138,16 +138,20 @@ pub fn read_bundle(files: &FileSet) -> Loaded {
 }
 
 /// Where a team's timeline is: its `timeline` path, or `teams/<id>.yaml` (`.yml`, `.json`).
-fn timeline_path(files: &FileSet, team: &TeamDoc) -> Result<String, Problem> {
+fn timeline_path(files: &FileSet, team: &TeamDoc) -> Result<String, Box<Problem>> {
     if let Some(given) = &team.timeline {
         let path = safe_relative_path(given).map_err(|reason| {
-            Problem::error(format!("timeline path {given:?} is refused: {reason}"))
-                .on_field("timeline")
+            Box::new(
+                Problem::error(format!("timeline path {given:?} is refused: {reason}"))
+                    .on_field("timeline"),
+            )
         })?;
         return if files.contains(&path) {
             Ok(path)
         } else {
-            Err(Problem::error(format!("timeline file {path} is missing")).on_field("timeline"))
+            Err(Box::new(
+                Problem::error(format!("timeline file {path} is missing")).on_field("timeline"),
+            ))
         };
     }
     let candidates = ["yaml", "yml", "json"].map(|ext| format!("teams/{}.{ext}", team.id));
@@ -155,18 +159,25 @@ fn timeline_path(files: &FileSet, team: &TeamDoc) -> Result<String, Problem> {
         .iter()
         .find(|c| files.contains(c))
         .cloned()
-        .ok_or_else(|| Problem::error(format!("timeline file {} is missing", candidates[0])))
+        .ok_or_else(|| {
+            Box::new(Problem::error(format!(
+                "timeline file {} is missing",
+                candidates[0]
+            )))
+        })
 }
 
 /// Reads one timeline file and checks it belongs to `team`.
-fn read_timeline(path: &str, bytes: &[u8], team: &str) -> Result<Vec<InjectDoc>, Problem> {
-    let doc: TimelineDoc = parse_document(path, bytes).map_err(Problem::error)?;
+fn read_timeline(path: &str, bytes: &[u8], team: &str) -> Result<Vec<InjectDoc>, Box<Problem>> {
+    let doc: TimelineDoc = parse_document(path, bytes).map_err(|m| Box::new(Problem::error(m)))?;
     if doc.team != team {
-        return Err(Problem::error(format!(
-            "says team {:?} but belongs to team {team:?}",
-            doc.team
-        ))
-        .on_field("team"));
+        return Err(Box::new(
+            Problem::error(format!(
+                "says team {:?} but belongs to team {team:?}",
+                doc.team
+            ))
+            .on_field("team"),
+        ));
     }
     Ok(doc.injects)
 }

@@ -36,7 +36,7 @@ pub(crate) fn read_table(file: &str, bytes: &[u8], problems: &mut Vec<Problem>) 
         let mut cells = Vec::with_capacity(record.len());
         for field in &record {
             match std::str::from_utf8(field) {
-                Ok(text) if text.is_empty() => cells.push(Cell::Empty),
+                Ok("") => cells.push(Cell::Empty),
                 Ok(text) => cells.push(Cell::Text(unguard_csv(text.to_owned()))),
                 Err(_) => {
                     problems.push(

@@ -88,7 +88,7 @@ pub(crate) fn import(input: ImportInput<'_>) -> (Option<Scenario>, Vec<Problem>,
     let known = input
         .teams
         .clone()
-        .map(|t| (t, "the Teams sheet"))
+        .map(|t| (t, "the teams of the Teams sheet"))
         .or_else(|| {
             base_doc
                 .as_ref()
