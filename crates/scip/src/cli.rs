@@ -27,6 +27,10 @@ pub struct Cli {
 pub enum Command {
     /// Print the configuration in effect (secrets masked) and where settings come from.
     Config(commands::config::Args),
+    /// Check scenario files (bundle, SCIP v3, MSEL CSV/XLSX): one line per problem.
+    Validate(commands::validate::Args),
+    /// Convert a scenario between formats (bundle folder or zip, MSEL CSV or XLSX).
+    Convert(commands::convert::Args),
 }
 
 /// Runs a parsed command line.
@@ -34,6 +38,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let config_file = cli.config.clone();
     match cli.command {
         Command::Config(args) => commands::config::run(config_file.as_deref(), args),
+        Command::Validate(args) => commands::validate::run(args),
+        Command::Convert(args) => commands::convert::run(args),
     }
 }
 
