@@ -11,7 +11,8 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, ZipArchive, ZipWriter};
 
 use crate::error::FormatError;
-use crate::fileset::{Budget, FileSet, Limits, is_junk};
+use crate::fileset::{FileSet, is_junk};
+use crate::limits::{Budget, Limits};
 use crate::path::{extension, safe_relative_path};
 
 /// Unpacks a zip held in memory. `container` names it in messages. Directories and operating

@@ -1,9 +1,5 @@
-//! In-memory file sets and the sources readers fetch files from.
-//!
-//! A [`FileSet`] holds files by safe relative path. It is what a bundle folder, a zip or a
-//! list of uploaded files becomes, and what a bundle writer produces before the files go to a
-//! folder or a zip. A [`FileSource`] is anything a reader can ask for one file by path: a
-//! file set or a [`Folder`] on disk.
+//! In-memory file sets: what a bundle folder, a zip or a list of uploaded files becomes, and
+//! what a bundle writer produces before the files go to a folder or a zip.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,39 +7,14 @@ use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 
 use crate::error::FormatError;
+use crate::limits::{Budget, Limits};
 use crate::path::safe_relative_path;
-
-/// Caps on what an input may hold, so that a zip bomb or a mistaken folder cannot exhaust
-/// memory.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Most files in one input.
-    pub max_files: usize,
-    /// Most bytes in one input, counted uncompressed.
-    pub max_total_bytes: u64,
-}
-
-impl Default for Limits {
-    /// 10,000 files and 1 GiB.
-    fn default() -> Self {
-        Self {
-            max_files: 10_000,
-            max_total_bytes: 1 << 30,
-        }
-    }
-}
+use crate::source::FileSource;
 
 /// Files by safe relative path (`teams/red.yaml`), in path order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileSet {
     files: BTreeMap<String, Vec<u8>>,
-}
-
-/// Something a reader can fetch one file from.
-pub trait FileSource {
-    /// The bytes of the file at a relative path, or `None` when there is no such file.
-    /// Paths that try to leave the source are errors.
-    fn read_file(&self, path: &str) -> Result<Option<Vec<u8>>, FormatError>;
 }
 
 impl FileSet {
@@ -268,126 +239,13 @@ impl FileSource for FileSet {
             .ok()
             .and_then(|p| self.files.get(&p).cloned()))
     }
-}
 
-/// A folder on disk read file by file (a SCIP v3 scenarios folder, a media folder).
-/// Relative paths that try to leave it are refused.
-#[derive(Debug, Clone)]
-pub struct Folder {
-    root: PathBuf,
-}
-
-impl Folder {
-    /// A source reading under `root`.
-    pub fn new(root: impl Into<PathBuf>) -> Self {
-        Self { root: root.into() }
-    }
-
-    /// The folder.
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-}
-
-impl FileSource for Folder {
-    fn read_file(&self, path: &str) -> Result<Option<Vec<u8>>, FormatError> {
-        let rel = safe_relative_path(path).map_err(|reason| FormatError::UnsafeEntry {
-            container: self.root.display().to_string(),
-            name: path.to_owned(),
-            reason,
-        })?;
-        let file = self.root.join(rel);
-        match fs::read(&file) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::IsADirectory) => Ok(None),
-            Err(_) if file.is_dir() => Ok(None),
-            Err(e) => Err(FormatError::read(file, e)),
+    fn describe(&self, dir: &str) -> String {
+        if dir.is_empty() {
+            "the top of the input".to_owned()
+        } else {
+            format!("{dir}/ of the input")
         }
-    }
-}
-
-/// Places to look for a file, tried in order: a source and a folder inside it (`""` for its
-/// top). SCIP v3 timeline paths, for example, are relative to the scenario's folder or to
-/// the scenarios root.
-#[derive(Default)]
-pub struct Lookup<'a> {
-    places: Vec<(&'a dyn FileSource, String)>,
-}
-
-impl<'a> Lookup<'a> {
-    /// Nowhere to look yet.
-    pub fn new() -> Self {
-        Self { places: Vec::new() }
-    }
-
-    /// Also looks in `dir` of `source`, after the places added before.
-    pub fn with(mut self, source: &'a dyn FileSource, dir: impl Into<String>) -> Self {
-        self.places.push((source, dir.into()));
-        self
-    }
-
-    /// The first file found at `rel` in the places, in order.
-    pub fn find(&self, rel: &str) -> Result<Option<Vec<u8>>, FormatError> {
-        for (source, dir) in &self.places {
-            if let Some(bytes) = source.read_file(&crate::path::join(dir, rel))? {
-                return Ok(Some(bytes));
-            }
-        }
-        Ok(None)
-    }
-}
-
-impl std::fmt::Debug for Lookup<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.places.iter().map(|(_, dir)| dir))
-            .finish()
-    }
-}
-
-/// Counts files and bytes against [`Limits`].
-pub(crate) struct Budget {
-    container: String,
-    limits: Limits,
-    files: usize,
-    bytes: u64,
-}
-
-impl Budget {
-    pub(crate) fn new(container: &str, limits: Limits) -> Self {
-        Self {
-            container: container.to_owned(),
-            limits,
-            files: 0,
-            bytes: 0,
-        }
-    }
-
-    /// Accounts for one more file of `size` bytes, or says which limit it breaks.
-    pub(crate) fn take(&mut self, name: &str, size: u64) -> Result<(), FormatError> {
-        self.files += 1;
-        if self.files > self.limits.max_files {
-            return Err(FormatError::TooLarge {
-                container: self.container.clone(),
-                reason: format!("holds more than {} files", self.limits.max_files),
-            });
-        }
-        self.bytes = self.bytes.saturating_add(size);
-        if self.bytes > self.limits.max_total_bytes {
-            return Err(FormatError::TooLarge {
-                container: self.container.clone(),
-                reason: format!(
-                    "holds more than {} bytes once unpacked (reached at {name:?})",
-                    self.limits.max_total_bytes
-                ),
-            });
-        }
-        Ok(())
-    }
-
-    /// Bytes still allowed.
-    pub(crate) fn remaining(&self) -> u64 {
-        self.limits.max_total_bytes.saturating_sub(self.bytes)
     }
 }
 
@@ -506,13 +364,5 @@ mod tests {
             let err = FileSet::read_dir(dir.path(), Limits::default()).unwrap_err();
             assert!(err.to_string().contains("symbolic link"), "{err}");
         }
-    }
-
-    #[test]
-    fn a_folder_source_refuses_paths_that_leave_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let folder = Folder::new(dir.path());
-        assert!(folder.read_file("../secret").is_err());
-        assert_eq!(folder.read_file("absent.png").unwrap(), None);
     }
 }

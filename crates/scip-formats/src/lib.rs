@@ -5,7 +5,9 @@
 //! its file, row, team, inject and field. [`load_path`] and [`load_files`] pick the reader;
 //! [`write_path`] and [`to_bytes`] write any output format.
 //!
-//! - [`fileset`]: in-memory file sets (a folder, a zip, uploaded files) and file sources.
+//! - [`fileset`]: in-memory file sets (a folder, a zip, uploaded files).
+//! - [`source`]: where readers fetch files from (file sets, folders on disk, lookups).
+//! - [`limits`]: caps on files and bytes, against zip bombs.
 //! - [`archive`]: zip reading with traversal and zip-bomb checks, and zip writing.
 //! - [`path`]: entry names reduced to safe relative paths.
 //! - [`detect`]: which format an input holds.
@@ -21,16 +23,20 @@ pub mod bundle;
 pub mod detect;
 pub mod error;
 pub mod fileset;
+pub mod limits;
 pub mod load;
 pub mod loaded;
 pub mod msel;
 pub mod path;
 pub mod save;
+pub mod source;
 pub mod v3;
 
 pub use detect::Format;
 pub use error::FormatError;
-pub use fileset::{FileSet, FileSource, Folder, Limits, Lookup};
+pub use fileset::FileSet;
+pub use limits::Limits;
 pub use load::{LoadOptions, load_files, load_path};
 pub use loaded::Loaded;
 pub use save::{OutputFormat, Written, to_bytes, write_path};
+pub use source::{FileSource, Folder, Lookup};

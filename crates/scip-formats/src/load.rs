@@ -10,10 +10,12 @@ use crate::archive::read_zip;
 use crate::bundle::{SCENARIO_FILES, read_bundle};
 use crate::detect::{Detected, Format, WORKBOOK_EXTENSIONS, detect_set, is_v3_scenario};
 use crate::error::FormatError;
-use crate::fileset::{FileSet, Folder, Limits, Lookup};
+use crate::fileset::FileSet;
+use crate::limits::Limits;
 use crate::loaded::Loaded;
 use crate::msel::{MselOptions, read_csv, read_xlsx};
 use crate::path::{extension, join, parent};
+use crate::source::{Folder, Lookup};
 use crate::v3::{V3Sources, read_v3};
 
 /// Where to find what an input refers to, and what it may import into.
@@ -132,12 +134,22 @@ pub fn load_path(path: &Path, options: &LoadOptions) -> Result<Loaded, FormatErr
 }
 
 /// Loads a scenario from a file set: uploaded files or an unpacked zip. `name` names the set
-/// in messages. A set whose files all sit in one folder is read from inside it.
+/// in messages. A set that is a single `.zip` is unpacked first (with the zip-safety checks);
+/// a set whose files all sit in one folder is read from inside it.
 pub fn load_files(
     name: &str,
     files: FileSet,
     options: &LoadOptions,
 ) -> Result<Loaded, FormatError> {
+    let mut files = files;
+    let lone_zip = match files.paths().collect::<Vec<_>>().as_slice() {
+        [only] if extension(only).as_deref() == Some("zip") => Some((*only).to_owned()),
+        _ => None,
+    };
+    if let Some(zip_name) = lone_zip {
+        let bytes = files.remove(&zip_name).unwrap_or_default();
+        files = read_zip(&zip_name, &bytes, options.limits)?;
+    }
     let files = files.without_common_folder();
     let media_folder = options.media_dir.as_ref().map(Folder::new);
     let root = options.scenarios_root.as_ref().map(Folder::new);

@@ -10,8 +10,9 @@ use scip_core::Scenario;
 use crate::archive::write_zip;
 use crate::bundle::{MEDIA_DIR, bundle_files};
 use crate::error::FormatError;
-use crate::fileset::{FileSource, staging_path};
+use crate::fileset::staging_path;
 use crate::msel::{write_csv, write_xlsx};
+use crate::source::FileSource;
 
 /// A format SCIP writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,8 +6,9 @@ use scip_core::model::document::{BUNDLE_FORMAT, InjectDoc, ScenarioDoc, Timeline
 use super::MEDIA_DIR;
 use super::yaml::to_yaml;
 use crate::error::FormatError;
-use crate::fileset::{FileSet, FileSource};
+use crate::fileset::FileSet;
 use crate::path::safe_relative_path;
+use crate::source::FileSource;
 
 /// The files of a bundle for `scenario`: `scenario.yaml`, `teams/<id>.yaml` and every media
 /// file an inject refers to, fetched from `media`. A media file the source lacks is an error:

@@ -4,7 +4,9 @@
 //! - `columns`: the columns, their header synonyms and the content field each fills.
 //! - `cell`: cell values: times, counts, flags, text; the CSV formula guard.
 //! - `table`: a sheet as numbered rows.
-//! - `import`: rows to a scenario (pure).
+//! - `import`: a sheet to a scenario (pure): layout, ids, duplicates, settings.
+//! - `row`: one row to an inject document.
+//! - `teams`: the teams rows may name.
 //! - `export`: a scenario to rows (pure).
 //! - `settings`: the Scenario and Teams sheets.
 //! - `csv`, `xlsx`: bytes to tables and back.
@@ -14,8 +16,10 @@ mod columns;
 mod csv;
 mod export;
 mod import;
+mod row;
 mod settings;
 mod table;
+mod teams;
 mod xlsx;
 
 use std::collections::BTreeSet;
@@ -28,8 +32,10 @@ pub use xlsx::INJECTS_SHEET;
 
 use crate::detect::Format;
 use crate::error::FormatError;
-use crate::fileset::{FileSet, Limits, Lookup};
+use crate::fileset::FileSet;
+use crate::limits::Limits;
 use crate::loaded::{Loaded, finish};
+use crate::source::Lookup;
 use import::{ImportInput, RowIndex, import};
 
 /// What an MSEL import needs besides the sheet.
@@ -98,10 +104,12 @@ pub fn read_xlsx(
         .settings
         .as_ref()
         .map(|t| settings::read_settings(file, t, &mut problems));
+    // An empty Teams sheet (a template) means no known set of teams.
     let teams = sheets
         .teams
         .as_ref()
-        .map(|t| settings::read_teams(file, t, &mut problems));
+        .map(|t| settings::read_teams(file, t, &mut problems))
+        .filter(|teams| !teams.is_empty());
     let (scenario, more, index) = import(ImportInput {
         file,
         injects: &sheets.injects,

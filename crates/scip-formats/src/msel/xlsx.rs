@@ -12,7 +12,7 @@ use super::settings::{SCENARIO_SHEET, TEAMS_SHEET};
 use super::table::{Row, Table};
 use crate::archive::read_zip;
 use crate::error::FormatError;
-use crate::fileset::Limits;
+use crate::limits::Limits;
 
 /// Name of the injects sheet SCIP writes.
 pub const INJECTS_SHEET: &str = "Injects";

@@ -6,6 +6,7 @@ use scip_core::model::document::{InjectDoc, TimeValue};
 use scip_core::model::{InjectType, describe_json};
 use serde_json::{Map, Value};
 
+use super::content::canonical_content;
 use super::media::{Mapped, MediaFlattener};
 
 /// Inject fields SCIP v3 added when publishing; found in timelines saved from messages.
@@ -284,130 +285,11 @@ fn map_media(
     names
 }
 
-/// Renames synonym fields to the canonical ones of `kind`. A synonym whose canonical field is
-/// already present stays as an extra field, so nothing is lost.
-fn canonical_content(
-    kind: InjectType,
-    mut content: Map<String, Value>,
-    message: Option<String>,
-    report: &mut impl FnMut(Problem),
-) -> Map<String, Value> {
-    let renames: &[(&str, &str)] = match kind {
-        InjectType::News => &[("text", "body"), ("message", "body"), ("title", "headline")],
-        InjectType::Social => &[
-            ("username", "handle"),
-            ("source", "handle"),
-            ("author", "handle"),
-            ("text", "body"),
-            ("message", "body"),
-        ],
-        InjectType::Email => &[
-            ("headline", "subject"),
-            ("text", "body"),
-            ("message", "body"),
-        ],
-        InjectType::Sms => &[("text", "body"), ("message", "body")],
-        InjectType::Intel => &[
-            ("title", "headline"),
-            ("text", "body"),
-            ("message", "body"),
-            ("summary", "body"),
-        ],
-        InjectType::Alert => &[
-            ("headline", "title"),
-            ("body", "message"),
-            ("text", "message"),
-        ],
-        InjectType::Media => &[
-            ("headline", "title"),
-            ("caption_text", "caption"),
-            ("description", "caption"),
-            ("body", "caption"),
-        ],
-    };
-    for (from, to) in renames {
-        if !content.contains_key(*to)
-            && let Some(v) = content.remove(*from)
-        {
-            content.insert((*to).to_owned(), v);
-        }
-    }
-    match kind {
-        InjectType::Social => {
-            if let Some(Value::Object(engagement)) = content.get_mut("engagement") {
-                for (from, to) in [
-                    ("retweets", "shares"),
-                    ("reposts", "shares"),
-                    ("comments", "replies"),
-                ] {
-                    if !engagement.contains_key(to)
-                        && let Some(v) = engagement.remove(from)
-                    {
-                        engagement.insert(to.to_owned(), v);
-                    }
-                }
-            }
-        }
-        InjectType::Email => {
-            for field in ["to", "cc"] {
-                if let Some(Value::Array(list)) = content.get(field)
-                    && list.iter().all(Value::is_string)
-                {
-                    let joined: Vec<&str> = list.iter().filter_map(Value::as_str).collect();
-                    let joined = joined.join(", ");
-                    content.insert(field.to_owned(), Value::String(joined));
-                }
-            }
-        }
-        InjectType::News => {
-            if let Some(Value::String(flag)) = content.get("breaking") {
-                match flag.trim().to_ascii_lowercase().as_str() {
-                    "true" | "yes" => {
-                        content.insert("breaking".into(), Value::Bool(true));
-                    }
-                    "false" | "no" | "" => {
-                        content.insert("breaking".into(), Value::Bool(false));
-                    }
-                    _ => {}
-                }
-            }
-        }
-        _ => {}
-    }
-    if let Some(message) = message {
-        let body_field = match kind {
-            InjectType::Alert => "message",
-            InjectType::Media => "caption",
-            _ => "body",
-        };
-        match content.get(body_field) {
-            None => {
-                content.insert(body_field.to_owned(), Value::String(message));
-            }
-            Some(Value::String(existing)) if existing.trim().is_empty() => {
-                content.insert(body_field.to_owned(), Value::String(message));
-            }
-            Some(Value::String(existing)) if *existing == message => {}
-            Some(_) => {
-                report(
-                    Problem::warning(format!(
-                        "message and content {body_field} differ; SCIP v3 dashboards showed the \
-                         message, SCIP shows the content {body_field}; the message is kept as \
-                         extra field legacy_message"
-                    ))
-                    .on_field("message"),
-                );
-                content.insert("legacy_message".to_owned(), Value::String(message));
-            }
-        }
-    }
-    content
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fileset::{FileSet, Lookup};
+    use crate::fileset::FileSet;
+    use crate::source::Lookup;
     use serde_json::json;
 
     fn map(value: Value, turn_based: bool) -> (Option<InjectDoc>, Vec<Problem>) {
@@ -429,6 +311,22 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_inject_gets_canonical_content() {
+        assert_eq!(
+            content_of(json!({"id": "a", "time": 1, "type": "social_media",
+                              "content": {"username": "@u", "text": "T"}})),
+            json!({"handle": "@u", "body": "T"})
+        );
+        assert_eq!(
+            content_of(
+                json!({"id": "a", "time": 1, "type": "news", "message": "Plain text",
+                              "content": {"headline": "H", "source": "S"}})
+            ),
+            json!({"headline": "H", "source": "S", "body": "Plain text"})
+        );
+    }
+
+    #[test]
     fn type_synonyms_become_canonical_types() {
         for (given, canonical) in [
             ("intelligence", "intel"),
@@ -444,55 +342,6 @@ mod tests {
             );
             assert_eq!(doc.unwrap().kind, canonical, "{given}");
         }
-    }
-
-    #[test]
-    fn field_synonyms_become_canonical_fields() {
-        assert_eq!(
-            content_of(
-                json!({"id": "a", "time": 1, "type": "sms", "content": {"from": "F", "text": "T"}})
-            ),
-            json!({"from": "F", "body": "T"})
-        );
-        assert_eq!(
-            content_of(json!({"id": "a", "time": 1, "type": "email",
-                "content": {"from": "F", "headline": "H", "body": "B", "to": ["x", "y"]}})),
-            json!({"from": "F", "subject": "H", "body": "B", "to": "x, y"})
-        );
-        assert_eq!(
-            content_of(json!({"id": "a", "time": 1, "type": "social_media",
-                "content": {"platform": "twitter", "username": "@u", "text": "T"}})),
-            json!({"platform": "twitter", "handle": "@u", "body": "T"})
-        );
-        assert_eq!(
-            content_of(json!({"id": "a", "time": 1, "type": "social",
-                "content": {"source": "@Harbour", "body": "B", "headline": "H",
-                            "engagement": {"likes": 3, "retweets": 4}}})),
-            json!({"handle": "@Harbour", "body": "B", "headline": "H",
-                   "engagement": {"likes": 3, "shares": 4}})
-        );
-        assert_eq!(
-            content_of(json!({"id": "a", "time": 1, "type": "alert",
-                "content": {"severity": "warning", "title": "T", "message": "M"}})),
-            json!({"severity": "warning", "title": "T", "message": "M"})
-        );
-        assert_eq!(
-            content_of(json!({"id": "a", "time": 1, "type": "alert",
-                "content": {"headline": "T", "body": "M", "source": "S"}})),
-            json!({"title": "T", "message": "M", "source": "S"})
-        );
-        assert_eq!(
-            content_of(json!({"id": "a", "time": 1, "type": "intel_report",
-                "content": {"classification": "SECRET", "source": "S", "title": "T", "body": "B"}})),
-            json!({"classification": "SECRET", "source": "S", "headline": "T", "body": "B"})
-        );
-        assert_eq!(
-            content_of(
-                json!({"id": "a", "time": 1, "type": "news", "message": "Plain text",
-                "content": {"headline": "H", "source": "S"}})
-            ),
-            json!({"headline": "H", "source": "S", "body": "Plain text"})
-        );
     }
 
     #[test]

@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use scip_core::model::sanitize_media_name;
 
-use crate::fileset::{FileSet, Lookup};
+use crate::fileset::FileSet;
 use crate::path::{file_name, safe_relative_path};
+use crate::source::Lookup;
 
 /// The URL prefix under which SCIP v3 served media.
 pub const V3_MEDIA_PREFIX: &str = "/api/media/";
@@ -99,7 +100,7 @@ impl<'a> MediaFlattener<'a> {
 
     fn missing_message(&self, reference: &str) -> String {
         format!(
-            "media file {reference:?} is not in the media folder ({:?})",
+            "media file {reference:?} is not in the media folder (looked in {})",
             self.lookup
         )
     }

@@ -314,6 +314,14 @@ fn a_missing_media_file_is_one_precise_error() {
         "{}",
         errors[0]
     );
+    assert!(
+        errors[0].ends_with(&format!(
+            "(looked in {})",
+            dir.path().join("media").display()
+        )),
+        "{}",
+        errors[0]
+    );
     assert_eq!(
         inject(loaded.scenario.as_ref().unwrap(), "ops", "a").media,
         ["here.png", "gone.png"]
@@ -397,4 +405,24 @@ fn files_with_the_same_name_in_different_folders_get_distinct_names() {
     assert_eq!(inject(s, "ops", "b").media, ["map-2.png"]);
     assert_eq!(loaded.media.get("map.png"), Some(&b"photo"[..]));
     assert_eq!(loaded.media.get("map-2.png"), Some(&b"card"[..]));
+}
+
+/// The HTTP API's path: the SCIP v3 scenarios folder zipped and uploaded as one file.
+#[test]
+fn an_uploaded_zip_of_a_v3_scenarios_folder_imports() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("scenarios");
+    v3_fixture::write(&root);
+    let files = scip_formats::FileSet::read_dir(&root, scip_formats::Limits::default()).unwrap();
+    let zip = scip_formats::archive::write_zip(&files).unwrap();
+    let upload = scip_formats::FileSet::from_uploads(
+        [("scenarios.zip".to_owned(), zip)],
+        scip_formats::Limits::default(),
+    )
+    .unwrap();
+    let loaded = scip_formats::load_files("upload", upload, &LoadOptions::default()).unwrap();
+    assert_eq!(loaded.format, Format::ScipV3);
+    assert_eq!(errors(&loaded), Vec::<String>::new());
+    assert_eq!(loaded.scenario.as_ref().unwrap().inject_count(), 245);
+    assert_eq!(loaded.media.len(), 130);
 }
