@@ -165,8 +165,11 @@ fn write_media_beside(
 }
 
 /// Writes a file beside its target and renames it into place, so a reader never sees half a
-/// file.
+/// file. A missing parent folder is created.
 fn write_file_atomically(path: &Path, bytes: &[u8]) -> Result<(), FormatError> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).map_err(|e| FormatError::write(parent, e))?;
+    }
     let staging = staging_path(path);
     fs::write(&staging, bytes).map_err(|e| FormatError::write(&staging, e))?;
     fs::rename(&staging, path).map_err(|e| {

@@ -261,9 +261,12 @@ fn a_spreadsheet_export_puts_its_media_beside_it() {
     let loaded = load_path(&fixture("northwind-flood"), &LoadOptions::default()).unwrap();
     let scenario = loaded.scenario.as_ref().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("plan.xlsx");
+    let out = dir.path().join("new-folder/plan.xlsx");
     let written = write_path(scenario, &loaded.media, &out, OutputFormat::Xlsx, false).unwrap();
-    assert_eq!(written.media, Some((dir.path().join("media"), 1)));
+    assert_eq!(
+        written.media,
+        Some((dir.path().join("new-folder/media"), 1))
+    );
     let back = load_path(&out, &LoadOptions::default()).unwrap();
     assert!(
         back.report.problems.is_empty(),
