@@ -102,13 +102,29 @@ pub fn read_bundle(files: &FileSet) -> Loaded {
             );
         }
     }
+    // Stray files are reported one by one at the top and in teams/, and once per other
+    // folder (a folder of tools or drafts next to the bundle is common).
+    let mut stray_folders: BTreeMap<String, usize> = BTreeMap::new();
     for path in files
         .paths()
         .filter(|p| !used.contains(*p) && !is_documentation(p))
     {
-        if !path.starts_with(&format!("{MEDIA_DIR}/")) {
-            problems.push(Problem::warning("not part of the bundle; ignored").in_file(path));
+        match path.split_once('/') {
+            Some((MEDIA_DIR, _)) => {}
+            Some((folder, _)) if folder != "teams" => {
+                *stray_folders.entry(folder.to_owned()).or_default() += 1;
+            }
+            _ => problems.push(Problem::warning("not part of the bundle; ignored").in_file(path)),
         }
+    }
+    for (folder, count) in stray_folders {
+        problems.push(
+            Problem::warning(format!(
+                "not part of the bundle ({count} file{}); ignored",
+                if count == 1 { "" } else { "s" }
+            ))
+            .in_file(format!("{folder}/")),
+        );
     }
 
     let locate = |p: &mut Problem| {

@@ -125,12 +125,15 @@ fn stray_and_unused_files_are_warnings() {
         ("media/unused.png", "x"),
         ("notes.txt", "x"),
         ("README.md", "x"),
+        ("tools/draw.py", "x"),
+        ("tools/lib/svg.py", "x"),
     ]));
     assert_eq!(
         lines(&loaded, Severity::Warning),
         [
             "media/unused.png: warning: no inject uses this media file",
-            "notes.txt: warning: not part of the bundle; ignored"
+            "notes.txt: warning: not part of the bundle; ignored",
+            "tools/: warning: not part of the bundle (2 files); ignored"
         ]
     );
 }

@@ -106,7 +106,11 @@ pub fn run(args: Args) -> ExitCode {
         written.path.display()
     );
     if let Some((dir, count)) = written.media {
-        println!("wrote {} to {}", plural(count, "media file"), dir.display());
+        println!(
+            "media files are in {} ({} new)",
+            dir.display(),
+            plural(count, "file")
+        );
     }
     if format == OutputFormat::Csv {
         println!(
