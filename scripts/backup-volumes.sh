@@ -72,6 +72,7 @@ for container in scip-api scip-postgres scip-redis scip-mqtt; do require_running
 step="scip backup in the api container"
 say "$step"
 inner="/data/backups/scip-backup-$stamp.tar.gz"
+docker exec scip-api mkdir -p /data/backups
 docker exec scip-api scip backup --output "$inner"
 docker cp "scip-api:$inner" "$dest/scip-backup-$stamp.tar.gz"
 
