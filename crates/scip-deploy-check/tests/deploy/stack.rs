@@ -138,3 +138,63 @@ fn nginx_in_the_stack_gets_every_file_compose_mounts() {
     assert!(targets.contains("/etc/nginx/nginx.conf"));
     assert!(targets.contains("/etc/nginx/sites-enabled/scip.conf"));
 }
+
+fn docker_stack_config(env: &[(&str, &str)]) -> (bool, String) {
+    let docker = tool(
+        "docker",
+        "install the Docker CLI (docker.io); no engine is needed",
+    );
+    let mut command = std::process::Command::new(docker);
+    command
+        .args(["stack", "config", "-c", "docker-stack.yml"])
+        .current_dir(deploy(""));
+    for (name, _) in STACK_SECRETS {
+        command.env_remove(name);
+    }
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    run(&mut command)
+}
+
+const STACK_SECRETS: &[(&str, &str)] = &[
+    ("DB_PASSWORD", "db-secret"),
+    ("REDIS_PASSWORD", "redis-secret"),
+    ("MQTT_PASSWORD", "mqtt-secret"),
+    ("JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+    ("PUBLIC_HOST", "scip.example.org"),
+    ("NFS_SERVER", "nfs.example.org"),
+];
+
+#[test]
+fn docker_accepts_the_stack_file() {
+    // The Docker CLI validates the file against its schema and interpolates it offline.
+    let (ok, output) = docker_stack_config(STACK_SECRETS);
+    assert!(ok, "docker stack config:\n{output}");
+    assert!(output.contains("replicas: 3"), "{output}");
+    assert!(
+        output.contains("postgres://scip_user:db-secret@postgres:5432/scip_v3"),
+        "{output}"
+    );
+    assert!(
+        output.contains("addr=nfs.example.org,rw,nfsvers=4"),
+        "{output}"
+    );
+}
+
+#[test]
+fn the_stack_refuses_to_deploy_without_its_secrets() {
+    for (missing, _) in STACK_SECRETS {
+        let given: Vec<(&str, &str)> = STACK_SECRETS
+            .iter()
+            .copied()
+            .filter(|(name, _)| name != missing)
+            .collect();
+        let (ok, output) = docker_stack_config(&given);
+        assert!(!ok, "deployed without {missing}");
+        assert!(
+            output.contains(missing),
+            "the error must name {missing}: {output}"
+        );
+    }
+}
