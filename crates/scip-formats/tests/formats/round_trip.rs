@@ -91,3 +91,36 @@ proptest! {
         }
     }
 }
+
+/// The demo scenario shipped with SCIP goes through every format and comes back the same.
+#[test]
+fn the_demo_scenario_round_trips_through_every_format() {
+    let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/demo");
+    let loaded = load_path(&demo, &LoadOptions::default()).unwrap();
+    assert!(!loaded.report.has_errors(), "{:#?}", loaded.report.problems);
+    let scenario = loaded.scenario.as_ref().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["demo", "demo.zip", "demo.xlsx", "demo.csv"] {
+        let path = dir.path().join(name);
+        write_path(
+            scenario,
+            &loaded.media,
+            &path,
+            OutputFormat::from_path(&path),
+            false,
+        )
+        .unwrap();
+        let options = LoadOptions {
+            base: Some(scenario.clone()),
+            ..LoadOptions::default()
+        };
+        let back = load_path(&path, &options).unwrap();
+        assert!(
+            !back.report.has_errors(),
+            "{name}: {:#?}",
+            back.report.problems
+        );
+        assert_eq!(back.scenario.as_ref(), Some(scenario), "{name}");
+        assert_eq!(back.media, loaded.media, "{name}");
+    }
+}
