@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Property tests of the engine: for random scenarios and random sequences of controller
 //! commands, time jumps and process restarts, every scheduled inject fires exactly once per run
 //! (or is skipped, but only by an explicit skip), never before its instant, and elapsed time

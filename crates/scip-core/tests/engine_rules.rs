@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The exercise engine's rules, driven through the pure state machine.
 
 use scip_core::engine::{

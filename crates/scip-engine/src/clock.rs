@@ -16,8 +16,13 @@ pub struct ProcessClock {
 impl ProcessClock {
     /// Anchors to the system clock now.
     pub fn new() -> Self {
-        let wall = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis());
-        Self { anchor: Instant::now(), anchor_wall: WallMs::try_from(wall).unwrap_or(0) }
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis());
+        Self {
+            anchor: Instant::now(),
+            anchor_wall: WallMs::try_from(wall).unwrap_or(0),
+        }
     }
 
     /// Wall milliseconds now (monotonic within this process).
@@ -56,6 +61,9 @@ mod tests {
         let later = clock.anchor + Duration::from_millis(1_500);
         assert_eq!(clock.at(later) - clock.anchor_wall, 1_500);
         assert!(clock.now() >= a);
-        assert_eq!(clock.instant_of(clock.anchor_wall + 250), clock.anchor + Duration::from_millis(250));
+        assert_eq!(
+            clock.instant_of(clock.anchor_wall + 250),
+            clock.anchor + Duration::from_millis(250)
+        );
     }
 }

@@ -105,7 +105,10 @@ pub struct Hub {
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hub").field("redis", &self.redis.is_some()).field("origin", &self.origin).finish()
+        f.debug_struct("Hub")
+            .field("redis", &self.redis.is_some())
+            .field("origin", &self.origin)
+            .finish()
     }
 }
 
@@ -116,12 +119,19 @@ impl Hub {
     /// A hub for one process.
     pub fn local() -> Self {
         let (local, _) = broadcast::channel(CAPACITY);
-        Self { local, redis: None, origin: ulid::Ulid::generate().to_string() }
+        Self {
+            local,
+            redis: None,
+            origin: ulid::Ulid::generate().to_string(),
+        }
     }
 
     /// A hub that also shares updates through Redis. The subscription task runs until `cancel`
     /// fires and reconnects after failures.
-    pub async fn with_redis(url: &str, cancel: CancellationToken) -> Result<Self, redis::RedisError> {
+    pub async fn with_redis(
+        url: &str,
+        cancel: CancellationToken,
+    ) -> Result<Self, redis::RedisError> {
         let client = redis::Client::open(url)?;
         let manager = redis::aio::ConnectionManager::new(client.clone()).await?;
         let mut hub = Self::local();
@@ -136,7 +146,9 @@ impl Hub {
                     pubsub.subscribe(REDIS_CHANNEL).await?;
                     let mut stream = pubsub.on_message();
                     while let Some(msg) = stream.next().await {
-                        let Ok(text) = msg.get_payload::<String>() else { continue };
+                        let Ok(text) = msg.get_payload::<String>() else {
+                            continue;
+                        };
                         match serde_json::from_str::<Envelope>(&text) {
                             Ok(env) if env.origin != origin => {
                                 let _ = local.send(env.event);
@@ -168,10 +180,17 @@ impl Hub {
     /// Sends an update to every subscriber here and, with Redis, on every replica.
     pub async fn publish(&self, event: LiveEvent) {
         if let Some(conn) = &self.redis {
-            let envelope = Envelope { origin: self.origin.clone(), event: event.clone() };
+            let envelope = Envelope {
+                origin: self.origin.clone(),
+                event: event.clone(),
+            };
             if let Ok(text) = serde_json::to_string(&envelope) {
                 let mut conn = conn.clone();
-                let sent: Result<i64, _> = redis::cmd("PUBLISH").arg(REDIS_CHANNEL).arg(text).query_async(&mut conn).await;
+                let sent: Result<i64, _> = redis::cmd("PUBLISH")
+                    .arg(REDIS_CHANNEL)
+                    .arg(text)
+                    .query_async(&mut conn)
+                    .await;
                 if let Err(e) = sent {
                     tracing::warn!(error = %e, "could not share a live update through Redis");
                 }
@@ -194,7 +213,10 @@ mod tests {
     async fn local_subscribers_see_updates() {
         let hub = Hub::local();
         let mut rx = hub.subscribe();
-        hub.publish(LiveEvent::DeliveriesCreated { exercise: "ex-1".into() }).await;
+        hub.publish(LiveEvent::DeliveriesCreated {
+            exercise: "ex-1".into(),
+        })
+        .await;
         assert_eq!(rx.recv().await.unwrap().exercise(), "ex-1");
     }
 
@@ -207,11 +229,15 @@ mod tests {
         let mut rx_b = b.subscribe();
         let exercise = format!("ex-{}", ulid::Ulid::generate().to_string().to_lowercase());
         // The subscription task may not have subscribed yet: publish until it arrives.
-        let event = LiveEvent::ExerciseChanged { exercise: exercise.clone(), version: 7 };
+        let event = LiveEvent::ExerciseChanged {
+            exercise: exercise.clone(),
+            version: 7,
+        };
         let got = tokio::time::timeout(Duration::from_secs(10), async {
             loop {
                 a.publish(event.clone()).await;
-                if let Ok(Ok(e)) = tokio::time::timeout(Duration::from_millis(200), rx_b.recv()).await
+                if let Ok(Ok(e)) =
+                    tokio::time::timeout(Duration::from_millis(200), rx_b.recv()).await
                     && e.exercise() == exercise
                 {
                     return e;

@@ -512,6 +512,7 @@ fn describe(figment: &Figment, error: figment::Error) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::result_large_err)] // figment's Jail closures return its large error type.
 mod tests {
     use super::*;
     use figment::Jail;
@@ -593,9 +594,11 @@ mod tests {
 
     #[test]
     fn masked_output_hides_secrets() {
-        let mut c = Config::default();
-        c.database_url = Some("postgres://scip:hunter2@db:5432/scip".into());
-        c.jwt_secret = Secret("x".repeat(40));
+        let c = Config {
+            database_url: Some("postgres://scip:hunter2@db:5432/scip".into()),
+            jwt_secret: Secret("x".repeat(40)),
+            ..Config::default()
+        };
         let text = c.to_masked_toml();
         assert!(
             !text.contains("hunter2") && !text.contains(&"x".repeat(40)),
