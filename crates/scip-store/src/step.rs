@@ -1,0 +1,485 @@
+//! The engine step: one transaction that moves an exercise's runtime forward and writes what
+//! the move produced — deliveries (the outbox), skips and events — all or nothing.
+//!
+//! The exercise row's `version` guards the step: a caller that read an older version gets
+//! [`StoreError::Conflict`] and nothing is written. Delivery seqs are allocated here, per team
+//! and run, from 1 without gaps, because the allocation commits or rolls back with the rows.
+
+use scip_core::engine::{ExerciseState, Firing, Runtime, Skipping, WallMs};
+use scip_core::ids::{ExerciseId, InjectId, TeamId};
+use scip_core::model::InjectType;
+use serde_json::{Map, Value, json};
+use sqlx::AnyConnection;
+use tracing::{debug, instrument};
+
+use crate::bulk::insert_all;
+use crate::deliveries::DeliveryCause;
+use crate::error::{StoreError, StoreResult};
+use crate::events::{EventRow, NewEvent, insert_events};
+use crate::ids::DeliveryId;
+use crate::row::{db_flag, db_i64, db_opt_i64, get, get_u64};
+use crate::runtime::{RUNTIME_COLUMNS, RuntimeColumns};
+use crate::store::Store;
+
+/// One inject to deliver to one team, as the engine driver describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewDelivery {
+    /// The team.
+    pub team: TeamId,
+    /// The inject (a generated id for live injects).
+    pub inject: InjectId,
+    /// Why.
+    pub cause: DeliveryCause,
+    /// Inject type.
+    pub inject_type: InjectType,
+    /// Headline or subject, for lists.
+    pub title: String,
+    /// Turn.
+    pub turn: Option<u32>,
+    /// Elapsed instant it was due (scheduled injects), ms.
+    pub scheduled_ms: Option<u64>,
+    /// Elapsed time when it fired, ms.
+    pub fired_elapsed_ms: u64,
+    /// Wall-clock lateness, ms.
+    pub lateness_ms: u64,
+    /// Fired late (after downtime).
+    pub late: bool,
+    /// Fired by a controller rather than the clock.
+    pub manual: bool,
+    /// The MQTT message. The store adds `seq` and `delivery_id` before storing it.
+    pub payload: Map<String, Value>,
+}
+
+impl NewDelivery {
+    /// The delivery of an engine [`Firing`].
+    pub fn from_firing(
+        firing: &Firing,
+        inject_type: InjectType,
+        title: impl Into<String>,
+        payload: Map<String, Value>,
+    ) -> Self {
+        let cause = DeliveryCause::from(firing.cause);
+        Self {
+            team: firing.team.clone(),
+            inject: firing.inject.clone(),
+            cause,
+            inject_type,
+            title: title.into(),
+            turn: firing.turn,
+            scheduled_ms: Some(firing.due_ms),
+            fired_elapsed_ms: firing.fired_elapsed_ms,
+            lateness_ms: firing.lateness_ms,
+            late: firing.late,
+            manual: cause == DeliveryCause::FireNow,
+            payload,
+        }
+    }
+}
+
+/// Everything one engine step writes.
+#[derive(Debug, Clone)]
+pub struct EngineStep {
+    /// The exercise.
+    pub exercise: ExerciseId,
+    /// The exercise `version` the caller read; the step applies only if it is still current.
+    pub expected_version: u64,
+    /// The runtime after the step. A `run` greater than the stored one starts a new run:
+    /// every team's seqs restart at 1.
+    pub runtime: Runtime,
+    /// Wall ms of the step.
+    pub now: WallMs,
+    /// Exercise time of the step, ms (stamped on its events).
+    pub elapsed_ms: u64,
+    /// Who caused it: a username or `engine`.
+    pub actor: String,
+    /// Events to append first (announcements, commands), in order.
+    pub events: Vec<NewEvent>,
+    /// Deliveries to write, in order; each also gets an `inject_fired` or `live_inject` event.
+    pub deliveries: Vec<NewDelivery>,
+    /// Scheduled injects to record as skipped; each also gets an `inject_skipped` event.
+    pub skips: Vec<Skipping>,
+}
+
+/// A delivery as the step stored it, ready to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredDelivery {
+    /// Id.
+    pub id: DeliveryId,
+    /// The team.
+    pub team: TeamId,
+    /// Its seq.
+    pub seq: u64,
+    /// The stored MQTT message, JSON with `seq` and `delivery_id`.
+    pub payload: String,
+}
+
+/// What a step committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepOutcome {
+    /// The exercise's new version.
+    pub version: u64,
+    /// The deliveries written, in the order given.
+    pub deliveries: Vec<StoredDelivery>,
+    /// The number of the last event written.
+    pub last_event_seq: u64,
+}
+
+/// The stored exercise fields a step needs to know before it writes.
+struct Before {
+    run: u32,
+    started_at: Option<WallMs>,
+    finished_at: Option<WallMs>,
+    stopped_at: Option<WallMs>,
+}
+
+/// Start, finish and stop times after a step: a new run forgets the old ones; each is set the
+/// first time its state is reached.
+fn milestones(before: &Before, runtime: &Runtime, now: WallMs) -> [Option<WallMs>; 3] {
+    let new_run = runtime.run != before.run;
+    let keep = |t: Option<WallMs>| if new_run { None } else { t };
+    let mark = |t: Option<WallMs>, state: ExerciseState| {
+        if runtime.state == state {
+            t.or(Some(now))
+        } else {
+            t
+        }
+    };
+    [
+        mark(keep(before.started_at), ExerciseState::Running),
+        mark(keep(before.finished_at), ExerciseState::Finished),
+        mark(before.stopped_at, ExerciseState::Stopped),
+    ]
+}
+
+async fn current_version(conn: &mut AnyConnection, exercise: &ExerciseId) -> StoreResult<u64> {
+    let row = sqlx::query("SELECT version FROM exercises WHERE id = $1")
+        .bind(exercise.as_str())
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("exercise {exercise}")))?;
+    get_u64(&row, "version")
+}
+
+fn stale(exercise: &ExerciseId, expected: u64, current: u64) -> StoreError {
+    StoreError::stale_version(
+        format!(
+            "exercise {exercise} changed: it is at version {current}, the step was based on \
+             version {expected}"
+        ),
+        current,
+    )
+}
+
+/// Reserves `count` seqs for `team` and returns the first.
+async fn reserve_seqs(
+    conn: &mut AnyConnection,
+    exercise: &ExerciseId,
+    team: &TeamId,
+    count: usize,
+) -> StoreResult<u64> {
+    let count = db_i64(count as u64, "delivery count")?;
+    let row = sqlx::query(
+        "UPDATE exercise_teams SET next_seq = next_seq + $1 \
+         WHERE exercise_id = $2 AND team_id = $3 RETURNING next_seq",
+    )
+    .bind(count)
+    .bind(exercise.as_str())
+    .bind(team.as_str())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("team {team} of exercise {exercise}")))?;
+    let last = get_u64(&row, "next_seq")?;
+    (last + 1)
+        .checked_sub(count as u64)
+        .ok_or_else(|| StoreError::Corrupt(format!("team {team} has a negative next_seq")))
+}
+
+/// A delivery with its id and seq, ready to insert.
+struct DeliveryRow {
+    id: DeliveryId,
+    seq: u64,
+    payload: String,
+    delivery: NewDelivery,
+}
+
+const DELIVERY_INSERT: &str = "INSERT INTO deliveries (id, exercise_id, run, team_id, seq, \
+    inject_id, kind, cause, inject_type, title, turn, scheduled_ms, fired_elapsed_ms, fired_at, \
+    lateness_ms, late, manual, payload, publish_attempts, resent_count)";
+
+fn delivery_event(row: &DeliveryRow) -> NewEvent {
+    let d = &row.delivery;
+    match d.cause {
+        DeliveryCause::Live => NewEvent::new(
+            "live_inject",
+            json!({
+                "delivery_id": row.id, "team": d.team, "inject": d.inject, "seq": row.seq,
+                "type": d.inject_type, "title": d.title,
+            }),
+        ),
+        cause => NewEvent::new(
+            "inject_fired",
+            json!({
+                "delivery_id": row.id, "team": d.team, "inject": d.inject, "seq": row.seq,
+                "cause": cause, "turn": d.turn, "scheduled_ms": d.scheduled_ms,
+                "lateness_ms": d.lateness_ms, "late": d.late, "manual": d.manual,
+            }),
+        ),
+    }
+}
+
+fn skip_event(skip: &Skipping) -> NewEvent {
+    NewEvent::new(
+        "inject_skipped",
+        json!({ "team": skip.team, "inject": skip.inject, "turn": skip.turn, "due_ms": skip.due_ms }),
+    )
+}
+
+impl Store {
+    /// Applies one engine step in one transaction (see [`EngineStep`]).
+    ///
+    /// [`StoreError::Conflict`] (carrying the current version) when the exercise moved on since
+    /// the caller read it, or when a scheduled inject was already delivered or skipped in this
+    /// run; [`StoreError::NotFound`] for an unknown exercise or team. In every error case
+    /// nothing is written.
+    #[instrument(skip_all, fields(exercise.id = %step.exercise, deliveries = step.deliveries.len()))]
+    pub async fn apply_step(&self, step: EngineStep) -> StoreResult<StepOutcome> {
+        let EngineStep {
+            exercise,
+            expected_version,
+            runtime,
+            now,
+            elapsed_ms,
+            actor,
+            events,
+            deliveries,
+            skips,
+        } = step;
+        let columns = RuntimeColumns::new(&runtime)?;
+        let expected = db_i64(expected_version, "exercise version")?;
+        let event_count = events.len() + deliveries.len() + skips.len();
+        let event_count_db = db_i64(event_count as u64, "event count")?;
+        let mut tx = self.begin_write().await?;
+
+        let row = sqlx::query(
+            "SELECT run, version, started_at, finished_at, stopped_at FROM exercises WHERE id = $1",
+        )
+        .bind(exercise.as_str())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("exercise {exercise}")))?;
+        let current = get_u64(&row, "version")?;
+        if current != expected_version {
+            return Err(stale(&exercise, expected_version, current));
+        }
+        let before = Before {
+            run: crate::row::get_u32(&row, "run")?,
+            started_at: get(&row, "started_at")?,
+            finished_at: get(&row, "finished_at")?,
+            stopped_at: get(&row, "stopped_at")?,
+        };
+        if runtime.run < before.run {
+            return Err(StoreError::Invalid(format!(
+                "exercise {exercise} is in run {}; a step cannot go back to run {}",
+                before.run, runtime.run
+            )));
+        }
+        let [started_at, finished_at, stopped_at] = milestones(&before, &runtime, now);
+
+        let assignments: Vec<String> = RUNTIME_COLUMNS
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ${}", i + 1))
+            .collect();
+        let sql = format!(
+            "UPDATE exercises SET {}, version = version + 1, event_seq = event_seq + $10, \
+             started_at = $11, finished_at = $12, stopped_at = $13, updated_at = $14 \
+             WHERE id = $15 AND version = $16 RETURNING version, event_seq",
+            assignments.join(", ")
+        );
+        let updated = columns
+            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+            .bind(event_count_db)
+            .bind(started_at)
+            .bind(finished_at)
+            .bind(stopped_at)
+            .bind(now)
+            .bind(exercise.as_str())
+            .bind(expected)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(updated) = updated else {
+            let current = current_version(&mut tx, &exercise).await?;
+            return Err(stale(&exercise, expected_version, current));
+        };
+        let version = get_u64(&updated, "version")?;
+        let last_event_seq = get_u64(&updated, "event_seq")?;
+
+        if runtime.run != before.run {
+            sqlx::query("UPDATE exercise_teams SET next_seq = 0 WHERE exercise_id = $1")
+                .bind(exercise.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+
+        let rows = allocate(&mut tx, &exercise, deliveries).await?;
+        let run = i64::from(runtime.run);
+        insert_all(&mut tx, DELIVERY_INSERT, 20, &rows, |q, r| {
+            let d = &r.delivery;
+            Ok(q.bind(r.id.as_str())
+                .bind(exercise.as_str())
+                .bind(run)
+                .bind(d.team.as_str())
+                .bind(db_i64(r.seq, "seq")?)
+                .bind(d.inject.as_str())
+                .bind(d.cause.kind().as_str())
+                .bind(d.cause.as_str())
+                .bind(d.inject_type.as_str())
+                .bind(d.title.as_str())
+                .bind(d.turn.map(i64::from))
+                .bind(db_opt_i64(d.scheduled_ms, "scheduled time")?)
+                .bind(db_i64(d.fired_elapsed_ms, "fired time")?)
+                .bind(now)
+                .bind(db_i64(d.lateness_ms, "lateness")?)
+                .bind(db_flag(d.late))
+                .bind(db_flag(d.manual))
+                .bind(r.payload.as_str())
+                .bind(0_i64)
+                .bind(0_i64))
+        })
+        .await
+        .map_err(|e| already_done(e, &exercise))?;
+
+        insert_all(
+            &mut tx,
+            "INSERT INTO skipped_injects (exercise_id, run, team_id, inject_id, due_ms, skipped_at)",
+            6,
+            &skips,
+            |q, s| {
+                Ok(q.bind(exercise.as_str())
+                    .bind(run)
+                    .bind(s.team.as_str())
+                    .bind(s.inject.as_str())
+                    .bind(db_opt_i64(s.due_ms, "due time")?)
+                    .bind(now))
+            },
+        )
+        .await
+        .map_err(|e| already_done(e, &exercise))?;
+
+        let all_events = events
+            .into_iter()
+            .chain(rows.iter().map(delivery_event))
+            .chain(skips.iter().map(skip_event));
+        let first_seq = db_i64(last_event_seq, "event seq")? - event_count_db + 1;
+        let elapsed = db_i64(elapsed_ms, "elapsed time")?;
+        let event_rows: Vec<EventRow<'_>> = (first_seq..)
+            .zip(all_events)
+            .map(|(seq, e)| EventRow {
+                seq,
+                at: now,
+                elapsed_ms: elapsed,
+                run,
+                actor: &actor,
+                kind: e.kind,
+                data: e.data.to_string(),
+            })
+            .collect();
+        insert_events(&mut tx, &exercise, &event_rows).await?;
+        tx.commit().await?;
+        debug!(version, events = event_count, "engine step committed");
+
+        let deliveries = rows
+            .into_iter()
+            .map(|r| StoredDelivery {
+                id: r.id,
+                team: r.delivery.team,
+                seq: r.seq,
+                payload: r.payload,
+            })
+            .collect();
+        Ok(StepOutcome {
+            version,
+            deliveries,
+            last_event_seq,
+        })
+    }
+}
+
+/// Gives every delivery its id and seq (consecutive per team, in the order given) and
+/// completes its payload.
+async fn allocate(
+    conn: &mut AnyConnection,
+    exercise: &ExerciseId,
+    deliveries: Vec<NewDelivery>,
+) -> StoreResult<Vec<DeliveryRow>> {
+    let mut per_team: Vec<(TeamId, usize)> = Vec::new();
+    for d in &deliveries {
+        match per_team.iter_mut().find(|(t, _)| t == &d.team) {
+            Some((_, n)) => *n += 1,
+            None => per_team.push((d.team.clone(), 1)),
+        }
+    }
+    let mut next: Vec<(TeamId, u64)> = Vec::with_capacity(per_team.len());
+    for (team, count) in per_team {
+        let first = reserve_seqs(conn, exercise, &team, count).await?;
+        next.push((team, first));
+    }
+    let mut rows = Vec::with_capacity(deliveries.len());
+    for mut delivery in deliveries {
+        let Some((_, seq)) = next.iter_mut().find(|(t, _)| t == &delivery.team) else {
+            return Err(StoreError::Other("seq allocation lost a team".into()));
+        };
+        let id = DeliveryId::generate();
+        delivery.payload.insert("seq".into(), json!(*seq));
+        delivery
+            .payload
+            .insert("delivery_id".into(), json!(id.as_str()));
+        let payload = Value::Object(std::mem::take(&mut delivery.payload)).to_string();
+        rows.push(DeliveryRow {
+            id,
+            seq: *seq,
+            payload,
+            delivery,
+        });
+        *seq += 1;
+    }
+    Ok(rows)
+}
+
+/// A unique violation while writing deliveries or skips means an inject already done.
+fn already_done(error: StoreError, exercise: &ExerciseId) -> StoreError {
+    match error {
+        StoreError::Conflict { .. } => StoreError::conflict(format!(
+            "a scheduled inject in this step was already delivered or skipped in the current \
+             run of exercise {exercise}"
+        )),
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scip_core::engine::Speed;
+
+    #[test]
+    fn milestones_are_set_once_and_forgotten_by_a_new_run() {
+        let before = Before {
+            run: 1,
+            started_at: Some(10),
+            finished_at: None,
+            stopped_at: None,
+        };
+        let mut runtime = Runtime::deployed(Speed::NORMAL);
+        runtime.state = ExerciseState::Running;
+        assert_eq!(milestones(&before, &runtime, 50), [Some(10), None, None]);
+        runtime.state = ExerciseState::Finished;
+        assert_eq!(
+            milestones(&before, &runtime, 50),
+            [Some(10), Some(50), None]
+        );
+        runtime.state = ExerciseState::Deployed;
+        runtime.run = 2;
+        assert_eq!(milestones(&before, &runtime, 60), [None, None, None]);
+    }
+}
