@@ -15,9 +15,19 @@ const MAX_PARAMS_PER_STATEMENT: usize = 16_000;
 /// A query under construction.
 pub(crate) type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
 
-/// `head` followed by `rows` groups of `columns` numbered placeholders:
+/// How placeholders are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Placeholders {
+    /// `$1, $2, …` (PostgreSQL needs these).
+    Numbered,
+    /// `?, ?, …` — for SQLite, where looking up each numbered parameter's name scans the
+    /// statement's list of names, which makes binding a large statement quadratic.
+    Anonymous,
+}
+
+/// `head` followed by `rows` groups of `columns` placeholders:
 /// `INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)`.
-pub(crate) fn values_sql(head: &str, columns: usize, rows: usize) -> String {
+pub(crate) fn values_sql(head: &str, columns: usize, rows: usize, style: Placeholders) -> String {
     let mut sql = String::with_capacity(head.len() + rows * columns * 7);
     sql.push_str(head);
     sql.push_str(" VALUES ");
@@ -31,9 +41,14 @@ pub(crate) fn values_sql(head: &str, columns: usize, rows: usize) -> String {
             if c > 0 {
                 sql.push_str(", ");
             }
-            n += 1;
-            sql.push('$');
-            sql.push_str(&n.to_string());
+            match style {
+                Placeholders::Numbered => {
+                    n += 1;
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
+                Placeholders::Anonymous => sql.push('?'),
+            }
         }
         sql.push(')');
     }
@@ -51,8 +66,13 @@ pub(crate) async fn insert_all<T>(
     bind: impl Fn(AnyQuery<'static>, &T) -> StoreResult<AnyQuery<'static>>,
 ) -> StoreResult<()> {
     let per_statement = (MAX_PARAMS_PER_STATEMENT / columns).max(1);
+    let style = if conn.backend_name() == "SQLite" {
+        Placeholders::Anonymous
+    } else {
+        Placeholders::Numbered
+    };
     for chunk in items.chunks(per_statement) {
-        let sql = values_sql(head, columns, chunk.len());
+        let sql = values_sql(head, columns, chunk.len(), style);
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for item in chunk {
             query = bind(query, item)?;
@@ -69,8 +89,12 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_across_rows() {
         assert_eq!(
-            values_sql("INSERT INTO t (a, b)", 2, 2),
+            values_sql("INSERT INTO t (a, b)", 2, 2, Placeholders::Numbered),
             "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)"
+        );
+        assert_eq!(
+            values_sql("INSERT INTO t (a)", 1, 3, Placeholders::Anonymous),
+            "INSERT INTO t (a) VALUES (?), (?), (?)"
         );
     }
 }

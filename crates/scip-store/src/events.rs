@@ -121,13 +121,24 @@ pub(crate) async fn insert_events(
     .await
 }
 
-/// Reserves the next event number of an exercise and returns it with the exercise's run and
-/// elapsed time at `at` (for events written outside an engine step).
-pub(crate) async fn next_event_seq(
+/// The number, run and exercise time reserved for one event written outside an engine step.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventSlot {
+    seq: i64,
+    run: i64,
+    elapsed_ms: i64,
+    at: WallMs,
+}
+
+/// Reserves the next event number of an exercise, stamped with its run and elapsed time at
+/// `at`. This locks the exercise row (on PostgreSQL) until the transaction ends; take it
+/// before locking any of the exercise's other rows, as engine steps do, so two writers never
+/// wait on each other in opposite order.
+pub(crate) async fn reserve_event(
     conn: &mut AnyConnection,
     exercise: &ExerciseId,
     at: WallMs,
-) -> StoreResult<(i64, i64, i64)> {
+) -> StoreResult<EventSlot> {
     let row = sqlx::query(
         "UPDATE exercises SET event_seq = event_seq + 1 WHERE id = $1 \
          RETURNING event_seq, run, base_elapsed_ms, running_since_ms, speed_milli",
@@ -136,32 +147,34 @@ pub(crate) async fn next_event_seq(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| StoreError::NotFound(format!("exercise {exercise}")))?;
-    let seq: i64 = get(&row, "event_seq")?;
-    let run: i64 = get(&row, "run")?;
-    let elapsed = db_i64(clock_from_row(&row)?.elapsed(at), "elapsed time")?;
-    Ok((seq, run, elapsed))
+    Ok(EventSlot {
+        seq: get(&row, "event_seq")?,
+        run: get(&row, "run")?,
+        elapsed_ms: db_i64(clock_from_row(&row)?.elapsed(at), "elapsed time")?,
+        at,
+    })
 }
 
-/// Appends one event outside an engine step, in the caller's transaction.
-pub(crate) async fn append_event_in(
+/// Writes an event into a reserved slot; returns its number.
+pub(crate) async fn write_event(
     conn: &mut AnyConnection,
     exercise: &ExerciseId,
+    slot: EventSlot,
     actor: &str,
     event: &NewEvent,
-    at: WallMs,
 ) -> StoreResult<u64> {
-    let (seq, run, elapsed_ms) = next_event_seq(conn, exercise, at).await?;
     let row = EventRow {
-        seq,
-        at,
-        elapsed_ms,
-        run,
+        seq: slot.seq,
+        at: slot.at,
+        elapsed_ms: slot.elapsed_ms,
+        run: slot.run,
         actor,
         kind: event.kind.clone(),
         data: event.data.to_string(),
     };
     insert_events(conn, exercise, std::slice::from_ref(&row)).await?;
-    Ok(u64::try_from(seq).unwrap_or(0))
+    u64::try_from(slot.seq)
+        .map_err(|_| StoreError::Corrupt(format!("exercise {exercise} has a negative event_seq")))
 }
 
 fn event_from_row(row: &AnyRow) -> StoreResult<EventRecord> {
@@ -187,7 +200,8 @@ impl Store {
         at: WallMs,
     ) -> StoreResult<u64> {
         let mut tx = self.begin_write().await?;
-        let seq = append_event_in(&mut tx, exercise, actor, event, at).await?;
+        let slot = reserve_event(&mut tx, exercise, at).await?;
+        let seq = write_event(&mut tx, exercise, slot, actor, event).await?;
         tx.commit().await?;
         Ok(seq)
     }

@@ -7,7 +7,7 @@ use scip_core::ids::{ExerciseId, TeamId};
 use serde_json::json;
 
 use crate::error::{StoreError, StoreResult};
-use crate::events::{NewEvent, append_event_in};
+use crate::events::{NewEvent, reserve_event, write_event};
 use crate::ids::DeliveryId;
 use crate::page::Paging;
 use crate::row::{get, get_parsed, get_u32, get_u64};
@@ -129,29 +129,36 @@ impl Store {
         now: WallMs,
     ) -> StoreResult<u32> {
         let mut tx = self.begin_write().await?;
+        let exercise: ExerciseId =
+            match sqlx::query("SELECT exercise_id FROM deliveries WHERE id = $1")
+                .bind(id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+            {
+                Some(row) => get_parsed(&row, "exercise_id")?,
+                None => return Err(StoreError::NotFound(format!("delivery {id}"))),
+            };
+        let slot = reserve_event(&mut tx, &exercise, now).await?;
         let row = sqlx::query(
             "UPDATE deliveries SET published_at = NULL, resent_count = resent_count + 1, \
              last_error = NULL WHERE id = $1 \
              AND run = (SELECT e.run FROM exercises e WHERE e.id = deliveries.exercise_id) \
-             RETURNING exercise_id, team_id, inject_id, seq, resent_count",
+             RETURNING team_id, inject_id, seq, resent_count",
         )
         .bind(id.as_str())
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else {
-            // Either no such delivery, or one from a run a reset has ended.
-            let old = sqlx::query("SELECT exercise_id, run FROM deliveries WHERE id = $1")
+            // The delivery exists, so it belongs to a run a reset has ended.
+            let old = sqlx::query("SELECT run FROM deliveries WHERE id = $1")
                 .bind(id.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("delivery {id}")))?;
-            let exercise: String = get(&old, "exercise_id")?;
+                .fetch_one(&mut *tx)
+                .await?;
             return Err(StoreError::conflict(format!(
                 "delivery {id} belongs to run {} of exercise {exercise}, which a reset has ended",
                 get_u32(&old, "run")?
             )));
         };
-        let exercise: ExerciseId = get_parsed(&row, "exercise_id")?;
         let team: String = get(&row, "team_id")?;
         let inject: String = get(&row, "inject_id")?;
         let resent_count = get_u32(&row, "resent_count")?;
@@ -162,7 +169,7 @@ impl Store {
                 "seq": get_u64(&row, "seq")?, "resent_count": resent_count,
             }),
         );
-        append_event_in(&mut tx, &exercise, actor, &event, now).await?;
+        write_event(&mut tx, &exercise, slot, actor, &event).await?;
         tx.commit().await?;
         Ok(resent_count)
     }

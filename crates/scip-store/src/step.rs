@@ -5,6 +5,8 @@
 //! [`StoreError::Conflict`] and nothing is written. Delivery seqs are allocated here, per team
 //! and run, from 1 without gaps, because the allocation commits or rolls back with the rows.
 
+use std::collections::HashMap;
+
 use scip_core::engine::{ExerciseState, Firing, Runtime, Skipping, WallMs};
 use scip_core::ids::{ExerciseId, InjectId, TeamId};
 use scip_core::model::InjectType;
@@ -412,21 +414,25 @@ async fn allocate(
     exercise: &ExerciseId,
     deliveries: Vec<NewDelivery>,
 ) -> StoreResult<Vec<DeliveryRow>> {
-    let mut per_team: Vec<(TeamId, usize)> = Vec::new();
+    // Teams in order of first appearance, so the seq rows are always updated in the same
+    // order for the same input.
+    let mut order: Vec<(&TeamId, usize)> = Vec::new();
+    let mut position: HashMap<&TeamId, usize> = HashMap::new();
     for d in &deliveries {
-        match per_team.iter_mut().find(|(t, _)| t == &d.team) {
-            Some((_, n)) => *n += 1,
-            None => per_team.push((d.team.clone(), 1)),
-        }
+        let at = *position.entry(&d.team).or_insert_with(|| {
+            order.push((&d.team, 0));
+            order.len() - 1
+        });
+        order[at].1 += 1;
     }
-    let mut next: Vec<(TeamId, u64)> = Vec::with_capacity(per_team.len());
-    for (team, count) in per_team {
-        let first = reserve_seqs(conn, exercise, &team, count).await?;
-        next.push((team, first));
+    let mut next: HashMap<TeamId, u64> = HashMap::with_capacity(order.len());
+    for (team, count) in order {
+        let first = reserve_seqs(conn, exercise, team, count).await?;
+        next.insert(team.clone(), first);
     }
     let mut rows = Vec::with_capacity(deliveries.len());
     for mut delivery in deliveries {
-        let Some((_, seq)) = next.iter_mut().find(|(t, _)| t == &delivery.team) else {
+        let Some(seq) = next.get_mut(&delivery.team) else {
             return Err(StoreError::Other("seq allocation lost a team".into()));
         };
         let id = DeliveryId::generate();

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use sqlx::AnyConnection;
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
 use tracing::info;
 
 use crate::error::{StoreError, StoreResult};
@@ -179,13 +179,21 @@ impl Store {
             Target::SqliteMemory { url } => (sqlite_options(options, 1), url),
             Target::Postgres { url } => (options.max_connections(POSTGRES_MAX_CONNECTIONS), url),
         };
-        let pool = options
-            .connect(&url)
+        // One direct attempt first: the pool would retry a refused connection until its
+        // acquire timeout, and start-up should say at once that the database is not there.
+        let unreachable = |e: sqlx::Error| match StoreError::from(e) {
+            StoreError::Other(m) | StoreError::Unavailable(m) => {
+                StoreError::Unavailable(format!("cannot connect to {}: {m}", redact_password(&url)))
+            }
+            other => other,
+        };
+        AnyConnection::connect(&url)
             .await
-            .map_err(|e| match StoreError::from(e) {
-                StoreError::Other(m) => StoreError::Unavailable(m),
-                other => other,
-            })?;
+            .map_err(unreachable)?
+            .close()
+            .await
+            .map_err(unreachable)?;
+        let pool = options.connect(&url).await.map_err(unreachable)?;
         info!(db.kind = %kind, "database opened");
         Ok(Self { pool, kind })
     }
@@ -234,6 +242,26 @@ impl Store {
     }
 }
 
+/// The URL with any password replaced by `***`, for messages.
+fn redact_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?'])
+        .map_or(url.len(), |i| scheme_end + i);
+    let authority = &url[scheme_end..authority_end];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!(
+            "{}{}:***{}",
+            &url[..scheme_end],
+            &authority[..colon],
+            &url[scheme_end + at..]
+        ),
+        _ => url.to_owned(),
+    }
+}
+
 fn sqlite_options(options: AnyPoolOptions, max_connections: u32) -> AnyPoolOptions {
     options
         .max_connections(max_connections)
@@ -264,6 +292,38 @@ mod tests {
             Target::parse("sqlite::memory:").unwrap(),
             Target::SqliteMemory { .. }
         ));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_url_is_read_or_refused_without_panicking(url in ".{0,80}") {
+            let _ = Target::parse(&url);
+        }
+
+        #[test]
+        fn sqlite_paths_are_kept_and_opened_read_write_create(path in "[a-zA-Z0-9_./-]{1,60}") {
+            proptest::prop_assume!(path != ":memory:");
+            match Target::parse(&format!("sqlite://{path}")).unwrap() {
+                Target::SqliteFile { path: parsed, url } => {
+                    proptest::prop_assert_eq!(parsed, PathBuf::from(&path));
+                    proptest::prop_assert!(url.ends_with("?mode=rwc"));
+                }
+                other => proptest::prop_assert!(false, "{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn passwords_are_hidden_in_messages() {
+        assert_eq!(
+            redact_password("postgres://scip:s3cret@db:5432/scip?sslmode=disable"),
+            "postgres://scip:***@db:5432/scip?sslmode=disable"
+        );
+        assert_eq!(redact_password("postgres://db/scip"), "postgres://db/scip");
+        assert_eq!(
+            redact_password("sqlite://data/scip.db"),
+            "sqlite://data/scip.db"
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 
 use crate::error::{StoreError, StoreResult};
-use crate::events::{NewEvent, append_event_in};
+use crate::events::{NewEvent, reserve_event, write_event};
 use crate::row::{get, get_opt_u32, get_parsed, get_u32, get_u64};
 use crate::store::Store;
 
@@ -257,6 +257,7 @@ impl Store {
         now: WallMs,
     ) -> StoreResult<u32> {
         let mut tx = self.begin_write().await?;
+        let slot = reserve_event(&mut tx, exercise, now).await?;
         let row = sqlx::query(
             "UPDATE exercise_teams SET access_code = $1, code_version = code_version + 1 \
              WHERE exercise_id = $2 AND team_id = $3 RETURNING code_version",
@@ -278,7 +279,7 @@ impl Store {
             "access_code_rotated",
             json!({ "team": team, "code_version": code_version }),
         );
-        append_event_in(&mut tx, exercise, actor, &event, now).await?;
+        write_event(&mut tx, exercise, slot, actor, &event).await?;
         tx.commit().await?;
         Ok(code_version)
     }

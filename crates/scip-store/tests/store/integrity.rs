@@ -330,11 +330,18 @@ async fn sqlite_file_is_created_in_wal_mode() {
 
 #[tokio::test]
 async fn unreachable_or_unknown_databases_are_refused_clearly() {
-    // Port 9 (discard) has no PostgreSQL; connecting must fail fast and say so.
-    let err = Store::connect("postgres://scip:scip@127.0.0.1:9/scip?connect_timeout=2")
+    // Nothing listens on port 9 here; connecting must fail at once and say so, without
+    // showing the password.
+    let err = Store::connect("postgres://scip:s3cret@127.0.0.1:9/scip")
         .await
         .unwrap_err();
     assert!(err.is_unavailable(), "{err:?}");
+    let message = err.to_string();
+    assert!(
+        message.contains("cannot connect to postgres://scip:***@127.0.0.1:9/scip"),
+        "{message}"
+    );
+    assert!(!message.contains("s3cret"), "{message}");
     let err = Store::connect("mysql://root@localhost/scip")
         .await
         .unwrap_err();
