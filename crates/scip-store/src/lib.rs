@@ -12,7 +12,8 @@
 //! - [`exercises`]: exercises and their engine runtime; [`teams`]: their teams, access
 //!   codes, dashboards and presence.
 //! - [`step`]: the engine step — runtime, deliveries, skips and events in one transaction.
-//! - [`deliveries`]: delivery lists, team feeds, progress counts, the done set.
+//! - [`delivery`]: what a delivery is; [`deliveries`]: delivery lists, team feeds, progress
+//!   counts, the done set.
 //! - [`outbox`]: what the publisher still has to send; [`receipts`]: what dashboards saw.
 //! - [`events`]: the per-exercise event log; [`leases`]: one engine per exercise;
 //!   [`settings`]: named values.
@@ -22,6 +23,8 @@
 
 mod bulk;
 pub mod deliveries;
+pub mod delivery;
+mod delivery_rows;
 pub mod error;
 pub mod events;
 pub mod exercises;
@@ -41,10 +44,8 @@ pub mod store;
 pub mod teams;
 pub mod users;
 
-pub use deliveries::{
-    DeliveryCause, DeliveryCounts, DeliveryFilter, DeliveryKind, DeliveryRecord, DeliverySort,
-    DeliveryState, FeedItem, TeamDeliveryCounts,
-};
+pub use deliveries::{DeliveryCounts, DeliveryFilter, DeliverySort, FeedItem, TeamDeliveryCounts};
+pub use delivery::{DeliveryCause, DeliveryKind, DeliveryRecord, DeliveryState};
 pub use error::{StoreError, StoreResult};
 pub use events::{EventOrder, EventQuery, EventRecord, NewEvent};
 pub use exercises::{DashboardRuntime, ExerciseRecord, NewExercise, NewExerciseTeam};

@@ -190,7 +190,15 @@ impl Store {
         .bind(note.created_by.as_deref())
         .bind(now)
         .execute(&mut *tx)
-        .await?;
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            // Someone created it between the check above and this insert.
+            StoreError::Conflict { .. } => StoreError::stale_version(
+                format!("a scenario with id {} already exists", scenario.id),
+                1,
+            ),
+            other => other,
+        })?;
         insert_version(&mut tx, scenario, 1, note, now).await?;
         tx.commit().await?;
         Ok(1)

@@ -5,8 +5,6 @@
 //! [`StoreError::Conflict`] and nothing is written. Delivery seqs are allocated here, per team
 //! and run, from 1 without gaps, because the allocation commits or rolls back with the rows.
 
-use std::collections::HashMap;
-
 use scip_core::engine::{ExerciseState, Firing, Runtime, Skipping, WallMs};
 use scip_core::ids::{ExerciseId, InjectId, TeamId};
 use scip_core::model::InjectType;
@@ -15,11 +13,12 @@ use sqlx::AnyConnection;
 use tracing::{debug, instrument};
 
 use crate::bulk::insert_all;
-use crate::deliveries::DeliveryCause;
+use crate::delivery::DeliveryCause;
+use crate::delivery_rows::{DeliveryRow, allocate, insert_deliveries};
 use crate::error::{StoreError, StoreResult};
 use crate::events::{EventRow, NewEvent, insert_events};
 use crate::ids::DeliveryId;
-use crate::row::{db_flag, db_i64, db_opt_i64, get, get_u64};
+use crate::row::{db_i64, db_opt_i64, get, get_u64};
 use crate::runtime::{RUNTIME_COLUMNS, RuntimeColumns};
 use crate::store::Store;
 
@@ -172,42 +171,6 @@ fn stale(exercise: &ExerciseId, expected: u64, current: u64) -> StoreError {
     )
 }
 
-/// Reserves `count` seqs for `team` and returns the first.
-async fn reserve_seqs(
-    conn: &mut AnyConnection,
-    exercise: &ExerciseId,
-    team: &TeamId,
-    count: usize,
-) -> StoreResult<u64> {
-    let count = db_i64(count as u64, "delivery count")?;
-    let row = sqlx::query(
-        "UPDATE exercise_teams SET next_seq = next_seq + $1 \
-         WHERE exercise_id = $2 AND team_id = $3 RETURNING next_seq",
-    )
-    .bind(count)
-    .bind(exercise.as_str())
-    .bind(team.as_str())
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| StoreError::NotFound(format!("team {team} of exercise {exercise}")))?;
-    let last = get_u64(&row, "next_seq")?;
-    (last + 1)
-        .checked_sub(count as u64)
-        .ok_or_else(|| StoreError::Corrupt(format!("team {team} has a negative next_seq")))
-}
-
-/// A delivery with its id and seq, ready to insert.
-struct DeliveryRow {
-    id: DeliveryId,
-    seq: u64,
-    payload: String,
-    delivery: NewDelivery,
-}
-
-const DELIVERY_INSERT: &str = "INSERT INTO deliveries (id, exercise_id, run, team_id, seq, \
-    inject_id, kind, cause, inject_type, title, turn, scheduled_ms, fired_elapsed_ms, fired_at, \
-    lateness_ms, late, manual, payload, publish_attempts, resent_count)";
-
 fn delivery_event(row: &DeliveryRow) -> NewEvent {
     let d = &row.delivery;
     match d.cause {
@@ -325,31 +288,9 @@ impl Store {
 
         let rows = allocate(&mut tx, &exercise, deliveries).await?;
         let run = i64::from(runtime.run);
-        insert_all(&mut tx, DELIVERY_INSERT, 20, &rows, |q, r| {
-            let d = &r.delivery;
-            Ok(q.bind(r.id.as_str())
-                .bind(exercise.as_str())
-                .bind(run)
-                .bind(d.team.as_str())
-                .bind(db_i64(r.seq, "seq")?)
-                .bind(d.inject.as_str())
-                .bind(d.cause.kind().as_str())
-                .bind(d.cause.as_str())
-                .bind(d.inject_type.as_str())
-                .bind(d.title.as_str())
-                .bind(d.turn.map(i64::from))
-                .bind(db_opt_i64(d.scheduled_ms, "scheduled time")?)
-                .bind(db_i64(d.fired_elapsed_ms, "fired time")?)
-                .bind(now)
-                .bind(db_i64(d.lateness_ms, "lateness")?)
-                .bind(db_flag(d.late))
-                .bind(db_flag(d.manual))
-                .bind(r.payload.as_str())
-                .bind(0_i64)
-                .bind(0_i64))
-        })
-        .await
-        .map_err(|e| already_done(e, &exercise))?;
+        insert_deliveries(&mut tx, &exercise, run, now, &rows)
+            .await
+            .map_err(|e| already_done(e, &exercise))?;
 
         insert_all(
             &mut tx,
@@ -405,51 +346,6 @@ impl Store {
             last_event_seq,
         })
     }
-}
-
-/// Gives every delivery its id and seq (consecutive per team, in the order given) and
-/// completes its payload.
-async fn allocate(
-    conn: &mut AnyConnection,
-    exercise: &ExerciseId,
-    deliveries: Vec<NewDelivery>,
-) -> StoreResult<Vec<DeliveryRow>> {
-    // Teams in order of first appearance, so the seq rows are always updated in the same
-    // order for the same input.
-    let mut order: Vec<(&TeamId, usize)> = Vec::new();
-    let mut position: HashMap<&TeamId, usize> = HashMap::new();
-    for d in &deliveries {
-        let at = *position.entry(&d.team).or_insert_with(|| {
-            order.push((&d.team, 0));
-            order.len() - 1
-        });
-        order[at].1 += 1;
-    }
-    let mut next: HashMap<TeamId, u64> = HashMap::with_capacity(order.len());
-    for (team, count) in order {
-        let first = reserve_seqs(conn, exercise, team, count).await?;
-        next.insert(team.clone(), first);
-    }
-    let mut rows = Vec::with_capacity(deliveries.len());
-    for mut delivery in deliveries {
-        let Some(seq) = next.get_mut(&delivery.team) else {
-            return Err(StoreError::Other("seq allocation lost a team".into()));
-        };
-        let id = DeliveryId::generate();
-        delivery.payload.insert("seq".into(), json!(*seq));
-        delivery
-            .payload
-            .insert("delivery_id".into(), json!(id.as_str()));
-        let payload = Value::Object(std::mem::take(&mut delivery.payload)).to_string();
-        rows.push(DeliveryRow {
-            id,
-            seq: *seq,
-            payload,
-            delivery,
-        });
-        *seq += 1;
-    }
-    Ok(rows)
 }
 
 /// A unique violation while writing deliveries or skips means an inject already done.
