@@ -8,10 +8,10 @@ use scip_core::ids::{ExerciseId, TeamId};
 use serde_json::{Value, json};
 use sqlx::AnyConnection;
 
-use crate::bulk::insert_all;
+use crate::bulk::{Cell, insert_all};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::DeliveryId;
-use crate::row::{db_flag, db_i64, db_opt_i64, get_u64};
+use crate::row::{db_i64, db_opt_i64, get_u64};
 use crate::step::NewDelivery;
 
 /// A delivery with its id and seq, ready to insert.
@@ -22,9 +22,28 @@ pub(crate) struct DeliveryRow {
     pub delivery: NewDelivery,
 }
 
-const DELIVERY_INSERT: &str = "INSERT INTO deliveries (id, exercise_id, run, team_id, seq, \
-    inject_id, kind, cause, inject_type, title, turn, scheduled_ms, fired_elapsed_ms, fired_at, \
-    lateness_ms, late, manual, payload, publish_attempts, resent_count)";
+const DELIVERY_COLUMNS: [&str; 20] = [
+    "id",
+    "exercise_id",
+    "run",
+    "team_id",
+    "seq",
+    "inject_id",
+    "kind",
+    "cause",
+    "inject_type",
+    "title",
+    "turn",
+    "scheduled_ms",
+    "fired_elapsed_ms",
+    "fired_at",
+    "lateness_ms",
+    "late",
+    "manual",
+    "payload",
+    "publish_attempts",
+    "resent_count",
+];
 
 /// Reserves `count` seqs for `team` and returns the first.
 async fn reserve_seqs(
@@ -103,28 +122,31 @@ pub(crate) async fn insert_deliveries(
     now: WallMs,
     rows: &[DeliveryRow],
 ) -> StoreResult<()> {
-    insert_all(conn, DELIVERY_INSERT, 20, rows, |q, r| {
+    insert_all(conn, "deliveries", &DELIVERY_COLUMNS, rows, |r, cells| {
         let d = &r.delivery;
-        Ok(q.bind(r.id.as_str())
-            .bind(exercise.as_str())
-            .bind(run)
-            .bind(d.team.as_str())
-            .bind(db_i64(r.seq, "seq")?)
-            .bind(d.inject.as_str())
-            .bind(d.cause.kind().as_str())
-            .bind(d.cause.as_str())
-            .bind(d.inject_type.as_str())
-            .bind(d.title.as_str())
-            .bind(d.turn.map(i64::from))
-            .bind(db_opt_i64(d.scheduled_ms, "scheduled time")?)
-            .bind(db_i64(d.fired_elapsed_ms, "fired time")?)
-            .bind(now)
-            .bind(db_i64(d.lateness_ms, "lateness")?)
-            .bind(db_flag(d.late))
-            .bind(db_flag(d.manual))
-            .bind(r.payload.as_str())
-            .bind(0_i64)
-            .bind(0_i64))
+        cells.extend([
+            Cell::from(r.id.as_str()),
+            exercise.as_str().into(),
+            run.into(),
+            d.team.as_str().into(),
+            db_i64(r.seq, "seq")?.into(),
+            d.inject.as_str().into(),
+            d.cause.kind().as_str().into(),
+            d.cause.as_str().into(),
+            d.inject_type.as_str().into(),
+            d.title.as_str().into(),
+            d.turn.map(i64::from).into(),
+            db_opt_i64(d.scheduled_ms, "scheduled time")?.into(),
+            db_i64(d.fired_elapsed_ms, "fired time")?.into(),
+            now.into(),
+            db_i64(d.lateness_ms, "lateness")?.into(),
+            i64::from(d.late).into(),
+            i64::from(d.manual).into(),
+            r.payload.as_str().into(),
+            0_i64.into(),
+            0_i64.into(),
+        ]);
+        Ok(())
     })
     .await
 }

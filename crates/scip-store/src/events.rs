@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
-use crate::bulk::insert_all;
+use crate::bulk::{Cell, insert_all};
 use crate::error::{StoreError, StoreResult};
 use crate::row::{db_i64, get, get_json, get_u32, get_u64};
 use crate::runtime::clock_from_row;
@@ -104,18 +104,30 @@ pub(crate) async fn insert_events(
 ) -> StoreResult<()> {
     insert_all(
         conn,
-        "INSERT INTO events (exercise_id, seq, at, elapsed_ms, run, actor, kind, data)",
-        8,
+        "events",
+        &[
+            "exercise_id",
+            "seq",
+            "at",
+            "elapsed_ms",
+            "run",
+            "actor",
+            "kind",
+            "data",
+        ],
         rows,
-        |q, r| {
-            Ok(q.bind(exercise.as_str())
-                .bind(r.seq)
-                .bind(r.at)
-                .bind(r.elapsed_ms)
-                .bind(r.run)
-                .bind(r.actor)
-                .bind(r.kind.as_str())
-                .bind(r.data.as_str()))
+        |r, cells| {
+            cells.extend([
+                Cell::from(exercise.as_str()),
+                r.seq.into(),
+                r.at.into(),
+                r.elapsed_ms.into(),
+                r.run.into(),
+                r.actor.into(),
+                r.kind.as_str().into(),
+                r.data.as_str().into(),
+            ]);
+            Ok(())
         },
     )
     .await

@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 
-use crate::bulk::insert_all;
+use crate::bulk::{Cell, insert_all};
 use crate::error::{StoreError, StoreResult};
 use crate::events::{EventRow, insert_events};
 use crate::page::{Page, Paging};
@@ -150,7 +150,6 @@ pub struct ExerciseRecord {
     /// The exact version it runs.
     pub scenario_version: u32,
     /// State, clock, run, turn and completion.
-    #[serde(skip)]
     pub runtime: Runtime,
     /// Turn grace, exercise ms.
     pub turn_grace_ms: u64,
@@ -206,9 +205,22 @@ pub(crate) fn exercise_from_row(row: &AnyRow) -> StoreResult<ExerciseRecord> {
     })
 }
 
-const TEAM_INSERT: &str = "INSERT INTO exercise_teams (exercise_id, team_id, position, name, \
-    color, kind, access_code, code_version, mqtt_username, mqtt_password, next_seq, \
-    dashboard_port, health, viewers)";
+const TEAM_COLUMNS: [&str; 14] = [
+    "exercise_id",
+    "team_id",
+    "position",
+    "name",
+    "color",
+    "kind",
+    "access_code",
+    "code_version",
+    "mqtt_username",
+    "mqtt_password",
+    "next_seq",
+    "dashboard_port",
+    "health",
+    "viewers",
+];
 
 impl Store {
     /// Creates an exercise from a scenario version, with its teams and its `created` event, in
@@ -276,24 +288,27 @@ impl Store {
         let positions: Vec<(i64, &NewExerciseTeam)> = (0_i64..).zip(new.teams.iter()).collect();
         insert_all(
             &mut tx,
-            TEAM_INSERT,
-            14,
+            "exercise_teams",
+            &TEAM_COLUMNS,
             &positions,
-            |q, (position, team)| {
-                Ok(q.bind(new.id.as_str())
-                    .bind(team.team_id.as_str())
-                    .bind(*position)
-                    .bind(team.name.as_str())
-                    .bind(team.color.as_str())
-                    .bind(team.kind.as_str())
-                    .bind(team.access_code.as_str())
-                    .bind(1_i64)
-                    .bind(team.mqtt_username.as_str())
-                    .bind(team.mqtt_password.as_str())
-                    .bind(0_i64)
-                    .bind(team.dashboard_port.map(i64::from))
-                    .bind("starting")
-                    .bind(0_i64))
+            |(position, team), cells| {
+                cells.extend([
+                    Cell::from(new.id.as_str()),
+                    team.team_id.as_str().into(),
+                    (*position).into(),
+                    team.name.as_str().into(),
+                    team.color.as_str().into(),
+                    team.kind.as_str().into(),
+                    team.access_code.as_str().into(),
+                    1_i64.into(),
+                    team.mqtt_username.as_str().into(),
+                    team.mqtt_password.as_str().into(),
+                    0_i64.into(),
+                    team.dashboard_port.map(i64::from).into(),
+                    "starting".into(),
+                    0_i64.into(),
+                ]);
+                Ok(())
             },
         )
         .await

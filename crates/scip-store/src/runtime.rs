@@ -2,11 +2,15 @@
 //! row that does not describe a valid runtime is [`StoreError::Corrupt`].
 
 use scip_core::engine::{Clock, Completion, ExerciseState, Runtime, Speed, TurnProgress};
-use sqlx::any::AnyRow;
+use sqlx::Any;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
 
-use crate::bulk::AnyQuery;
 use crate::error::{StoreError, StoreResult};
 use crate::row::{db_i64, get, get_opt_u32, get_opt_u64, get_u32, get_u64};
+
+/// A query under construction.
+pub(crate) type AnyQuery<'q> = Query<'q, Any, AnyArguments>;
 
 /// The runtime columns in binding order.
 pub(crate) const RUNTIME_COLUMNS: [&str; 9] = [

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use sqlx::AnyConnection;
 use tracing::{debug, instrument};
 
-use crate::bulk::insert_all;
+use crate::bulk::{Cell, insert_all};
 use crate::delivery::DeliveryCause;
 use crate::delivery_rows::{DeliveryRow, allocate, insert_deliveries};
 use crate::error::{StoreError, StoreResult};
@@ -294,16 +294,26 @@ impl Store {
 
         insert_all(
             &mut tx,
-            "INSERT INTO skipped_injects (exercise_id, run, team_id, inject_id, due_ms, skipped_at)",
-            6,
+            "skipped_injects",
+            &[
+                "exercise_id",
+                "run",
+                "team_id",
+                "inject_id",
+                "due_ms",
+                "skipped_at",
+            ],
             &skips,
-            |q, s| {
-                Ok(q.bind(exercise.as_str())
-                    .bind(run)
-                    .bind(s.team.as_str())
-                    .bind(s.inject.as_str())
-                    .bind(db_opt_i64(s.due_ms, "due time")?)
-                    .bind(now))
+            |s, cells| {
+                cells.extend([
+                    Cell::from(exercise.as_str()),
+                    run.into(),
+                    s.team.as_str().into(),
+                    s.inject.as_str().into(),
+                    db_opt_i64(s.due_ms, "due time")?.into(),
+                    now.into(),
+                ]);
+                Ok(())
             },
         )
         .await
