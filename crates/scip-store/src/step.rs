@@ -18,7 +18,7 @@ use crate::delivery_rows::{DeliveryRow, allocate, insert_deliveries};
 use crate::error::{StoreError, StoreResult};
 use crate::events::{EventRow, NewEvent, insert_events};
 use crate::ids::DeliveryId;
-use crate::row::{db_i64, db_opt_i64, get, get_u64};
+use crate::row::{db_i64, db_opt_i64, get, get_u32, get_u64};
 use crate::runtime::{RUNTIME_COLUMNS, RuntimeColumns};
 use crate::store::Store;
 
@@ -199,6 +199,133 @@ fn skip_event(skip: &Skipping) -> NewEvent {
     )
 }
 
+/// What moving the exercise row forward gave.
+struct Advanced {
+    /// The new version.
+    version: u64,
+    /// The last event number now reserved.
+    last_event_seq: u64,
+}
+
+/// Moves the exercise row to `runtime` if it is still at `expected_version`, reserving
+/// `event_count` event numbers; a new run also restarts every team's seqs. This is the step's
+/// first write, so on PostgreSQL it locks the exercise row before any of its other rows.
+async fn advance_exercise(
+    conn: &mut AnyConnection,
+    exercise: &ExerciseId,
+    expected_version: u64,
+    runtime: &Runtime,
+    now: WallMs,
+    event_count: usize,
+) -> StoreResult<Advanced> {
+    let columns = RuntimeColumns::new(runtime)?;
+    let row = sqlx::query(
+        "SELECT run, version, started_at, finished_at, stopped_at FROM exercises WHERE id = $1",
+    )
+    .bind(exercise.as_str())
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| StoreError::NotFound(format!("exercise {exercise}")))?;
+    let current = get_u64(&row, "version")?;
+    if current != expected_version {
+        return Err(stale(exercise, expected_version, current));
+    }
+    let before = Before {
+        run: get_u32(&row, "run")?,
+        started_at: get(&row, "started_at")?,
+        finished_at: get(&row, "finished_at")?,
+        stopped_at: get(&row, "stopped_at")?,
+    };
+    if runtime.run < before.run {
+        return Err(StoreError::Invalid(format!(
+            "exercise {exercise} is in run {}; a step cannot go back to run {}",
+            before.run, runtime.run
+        )));
+    }
+    let [started_at, finished_at, stopped_at] = milestones(&before, runtime, now);
+
+    let n = RUNTIME_COLUMNS.len();
+    let assignments: Vec<String> = RUNTIME_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = ${}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE exercises SET {}, version = version + 1, event_seq = event_seq + ${}, \
+         started_at = ${}, finished_at = ${}, stopped_at = ${}, updated_at = ${} \
+         WHERE id = ${} AND version = ${} RETURNING version, event_seq",
+        assignments.join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4,
+        n + 5,
+        n + 6,
+        n + 7,
+    );
+    let updated = columns
+        .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
+        .bind(db_i64(event_count as u64, "event count")?)
+        .bind(started_at)
+        .bind(finished_at)
+        .bind(stopped_at)
+        .bind(now)
+        .bind(exercise.as_str())
+        .bind(db_i64(expected_version, "exercise version")?)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(updated) = updated else {
+        // Another writer moved it on between the read and the update (PostgreSQL).
+        let current = current_version(conn, exercise).await?;
+        return Err(stale(exercise, expected_version, current));
+    };
+    if runtime.run != before.run {
+        sqlx::query("UPDATE exercise_teams SET next_seq = 0 WHERE exercise_id = $1")
+            .bind(exercise.as_str())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Advanced {
+        version: get_u64(&updated, "version")?,
+        last_event_seq: get_u64(&updated, "event_seq")?,
+    })
+}
+
+/// Records the step's skipped injects in bulk.
+async fn insert_skips(
+    conn: &mut AnyConnection,
+    exercise: &ExerciseId,
+    run: i64,
+    now: WallMs,
+    skips: &[Skipping],
+) -> StoreResult<()> {
+    insert_all(
+        conn,
+        "skipped_injects",
+        &[
+            "exercise_id",
+            "run",
+            "team_id",
+            "inject_id",
+            "due_ms",
+            "skipped_at",
+        ],
+        skips,
+        |s, cells| {
+            cells.extend([
+                Cell::from(exercise.as_str()),
+                run.into(),
+                s.team.as_str().into(),
+                s.inject.as_str().into(),
+                db_opt_i64(s.due_ms, "due time")?.into(),
+                now.into(),
+            ]);
+            Ok(())
+        },
+    )
+    .await
+}
+
 impl Store {
     /// Applies one engine step in one transaction (see [`EngineStep`]).
     ///
@@ -219,72 +346,20 @@ impl Store {
             deliveries,
             skips,
         } = step;
-        let columns = RuntimeColumns::new(&runtime)?;
-        let expected = db_i64(expected_version, "exercise version")?;
         let event_count = events.len() + deliveries.len() + skips.len();
-        let event_count_db = db_i64(event_count as u64, "event count")?;
         let mut tx = self.begin_write().await?;
-
-        let row = sqlx::query(
-            "SELECT run, version, started_at, finished_at, stopped_at FROM exercises WHERE id = $1",
+        let Advanced {
+            version,
+            last_event_seq,
+        } = advance_exercise(
+            &mut tx,
+            &exercise,
+            expected_version,
+            &runtime,
+            now,
+            event_count,
         )
-        .bind(exercise.as_str())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("exercise {exercise}")))?;
-        let current = get_u64(&row, "version")?;
-        if current != expected_version {
-            return Err(stale(&exercise, expected_version, current));
-        }
-        let before = Before {
-            run: crate::row::get_u32(&row, "run")?,
-            started_at: get(&row, "started_at")?,
-            finished_at: get(&row, "finished_at")?,
-            stopped_at: get(&row, "stopped_at")?,
-        };
-        if runtime.run < before.run {
-            return Err(StoreError::Invalid(format!(
-                "exercise {exercise} is in run {}; a step cannot go back to run {}",
-                before.run, runtime.run
-            )));
-        }
-        let [started_at, finished_at, stopped_at] = milestones(&before, &runtime, now);
-
-        let assignments: Vec<String> = RUNTIME_COLUMNS
-            .iter()
-            .enumerate()
-            .map(|(i, c)| format!("{c} = ${}", i + 1))
-            .collect();
-        let sql = format!(
-            "UPDATE exercises SET {}, version = version + 1, event_seq = event_seq + $10, \
-             started_at = $11, finished_at = $12, stopped_at = $13, updated_at = $14 \
-             WHERE id = $15 AND version = $16 RETURNING version, event_seq",
-            assignments.join(", ")
-        );
-        let updated = columns
-            .bind(sqlx::query(sqlx::AssertSqlSafe(sql)))
-            .bind(event_count_db)
-            .bind(started_at)
-            .bind(finished_at)
-            .bind(stopped_at)
-            .bind(now)
-            .bind(exercise.as_str())
-            .bind(expected)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(updated) = updated else {
-            let current = current_version(&mut tx, &exercise).await?;
-            return Err(stale(&exercise, expected_version, current));
-        };
-        let version = get_u64(&updated, "version")?;
-        let last_event_seq = get_u64(&updated, "event_seq")?;
-
-        if runtime.run != before.run {
-            sqlx::query("UPDATE exercise_teams SET next_seq = 0 WHERE exercise_id = $1")
-                .bind(exercise.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
+        .await?;
 
         let rows = allocate(&mut tx, &exercise, deliveries).await?;
         let run = i64::from(runtime.run);
@@ -292,38 +367,16 @@ impl Store {
             .await
             .map_err(|e| already_done(e, &exercise))?;
 
-        insert_all(
-            &mut tx,
-            "skipped_injects",
-            &[
-                "exercise_id",
-                "run",
-                "team_id",
-                "inject_id",
-                "due_ms",
-                "skipped_at",
-            ],
-            &skips,
-            |s, cells| {
-                cells.extend([
-                    Cell::from(exercise.as_str()),
-                    run.into(),
-                    s.team.as_str().into(),
-                    s.inject.as_str().into(),
-                    db_opt_i64(s.due_ms, "due time")?.into(),
-                    now.into(),
-                ]);
-                Ok(())
-            },
-        )
-        .await
-        .map_err(|e| already_done(e, &exercise))?;
+        insert_skips(&mut tx, &exercise, run, now, &skips)
+            .await
+            .map_err(|e| already_done(e, &exercise))?;
 
         let all_events = events
             .into_iter()
             .chain(rows.iter().map(delivery_event))
             .chain(skips.iter().map(skip_event));
-        let first_seq = db_i64(last_event_seq, "event seq")? - event_count_db + 1;
+        let first_seq =
+            db_i64(last_event_seq, "event seq")? - db_i64(event_count as u64, "event count")? + 1;
         let elapsed = db_i64(elapsed_ms, "elapsed time")?;
         let event_rows: Vec<EventRow<'_>> = (first_seq..)
             .zip(all_events)
