@@ -7,8 +7,8 @@ CREATE TABLE users (
     username      TEXT NOT NULL UNIQUE,
     display_name  TEXT NOT NULL,
     password_hash TEXT NOT NULL,
-    role          TEXT NOT NULL,              -- admin | controller | observer
-    disabled      SMALLINT NOT NULL DEFAULT 0,
+    role          TEXT NOT NULL CHECK (role IN ('admin', 'controller', 'observer')),
+    disabled      SMALLINT NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
     created_at    BIGINT NOT NULL,
     updated_at    BIGINT NOT NULL
 );
@@ -27,7 +27,7 @@ CREATE TABLE scenario_versions (
     scenario_id  TEXT NOT NULL REFERENCES scenarios(id) ON DELETE CASCADE,
     version      INTEGER NOT NULL,
     name         TEXT NOT NULL,
-    mode         TEXT NOT NULL,               -- clock | turns
+    mode         TEXT NOT NULL CHECK (mode IN ('clock', 'turns')),
     total_turns  INTEGER,
     team_count   INTEGER NOT NULL,
     inject_count INTEGER NOT NULL,
@@ -53,7 +53,7 @@ CREATE INDEX scenario_media_name ON scenario_media (media_name);
 CREATE TABLE media (
     name         TEXT PRIMARY KEY,            -- sanitised file name, unique
     content_type TEXT NOT NULL,
-    kind         TEXT NOT NULL,               -- image | video | document
+    kind         TEXT NOT NULL CHECK (kind IN ('image', 'video', 'document')),
     size_bytes   BIGINT NOT NULL,
     width        INTEGER,
     height       INTEGER,
@@ -66,19 +66,20 @@ CREATE INDEX media_sha256 ON media (sha256);
 CREATE TABLE exercises (
     id                 TEXT PRIMARY KEY,      -- generated, e.g. ex-7k2m9q4d
     name               TEXT NOT NULL,
-    scenario_id        TEXT NOT NULL REFERENCES scenarios(id),
+    scenario_id        TEXT NOT NULL,
     scenario_version   INTEGER NOT NULL,
-    state              TEXT NOT NULL,         -- deployed | running | paused | finished | stopped
+    state              TEXT NOT NULL
+        CHECK (state IN ('deployed', 'running', 'paused', 'finished', 'stopped')),
     run                INTEGER NOT NULL,      -- incremented by reset
     base_elapsed_ms    BIGINT NOT NULL,
     running_since_ms   BIGINT,                -- wall ms; NULL while the clock is held
     speed_milli        INTEGER NOT NULL,
     current_turn       INTEGER,
     turn_started_ms    BIGINT,
-    completion         TEXT,                  -- NULL | turn_complete | exercise_complete
+    completion         TEXT CHECK (completion IN ('turn_complete', 'exercise_complete')),
     completion_turn    INTEGER,
     turn_grace_ms      BIGINT NOT NULL,
-    dashboard_runtime  TEXT NOT NULL,         -- embedded | process | docker
+    dashboard_runtime  TEXT NOT NULL CHECK (dashboard_runtime IN ('embedded', 'process', 'docker')),
     version            BIGINT NOT NULL,       -- optimistic concurrency: +1 on every change
     event_seq          BIGINT NOT NULL,       -- last event number used
     created_by         TEXT,
@@ -86,9 +87,13 @@ CREATE TABLE exercises (
     started_at         BIGINT,
     finished_at        BIGINT,
     stopped_at         BIGINT,
-    updated_at         BIGINT NOT NULL
+    updated_at         BIGINT NOT NULL,
+    -- An exercise keeps the exact scenario version it was launched from: neither can be
+    -- deleted while the exercise exists.
+    FOREIGN KEY (scenario_id, scenario_version) REFERENCES scenario_versions(scenario_id, version)
 );
 CREATE INDEX exercises_state ON exercises (state);
+CREATE INDEX exercises_scenario ON exercises (scenario_id, scenario_version);
 
 CREATE TABLE exercise_teams (
     exercise_id    TEXT NOT NULL REFERENCES exercises(id) ON DELETE CASCADE,
@@ -96,7 +101,7 @@ CREATE TABLE exercise_teams (
     position       INTEGER NOT NULL,          -- display order
     name           TEXT NOT NULL,
     color          TEXT NOT NULL,
-    kind           TEXT NOT NULL,             -- player | public
+    kind           TEXT NOT NULL CHECK (kind IN ('player', 'public')),
     access_code    TEXT NOT NULL,             -- shown to controllers, entered by participants
     code_version   INTEGER NOT NULL,          -- incremented by rotation; older sessions end
     mqtt_username  TEXT NOT NULL UNIQUE,
@@ -105,7 +110,7 @@ CREATE TABLE exercise_teams (
     dashboard_port INTEGER,
     dashboard_url  TEXT,
     runtime_ref    TEXT,                      -- container id or process id
-    health         TEXT NOT NULL,             -- starting | healthy | unhealthy | stopped
+    health         TEXT NOT NULL CHECK (health IN ('starting', 'healthy', 'unhealthy', 'stopped')),
     health_detail  TEXT,
     viewers        INTEGER NOT NULL,
     presence_at    BIGINT,
@@ -123,7 +128,7 @@ CREATE TABLE deliveries (
     team_id          TEXT NOT NULL,
     seq              BIGINT NOT NULL,         -- per team and run, from 1, no gaps
     inject_id        TEXT NOT NULL,
-    kind             TEXT NOT NULL,           -- scheduled | live
+    kind             TEXT NOT NULL CHECK (kind IN ('scheduled', 'live')),
     cause            TEXT NOT NULL,           -- schedule | seek | fire-now | turn-advance | live
     inject_type      TEXT NOT NULL,
     title            TEXT NOT NULL,
@@ -132,8 +137,8 @@ CREATE TABLE deliveries (
     fired_elapsed_ms BIGINT NOT NULL,
     fired_at         BIGINT NOT NULL,         -- wall ms
     lateness_ms      BIGINT NOT NULL,
-    late             SMALLINT NOT NULL,
-    manual           SMALLINT NOT NULL,
+    late             SMALLINT NOT NULL CHECK (late IN (0, 1)),
+    manual           SMALLINT NOT NULL CHECK (manual IN (0, 1)),
     payload          TEXT NOT NULL,           -- the MQTT message, JSON
     publish_attempts INTEGER NOT NULL,
     published_at     BIGINT,                  -- broker acknowledged (PUBACK)
@@ -146,7 +151,9 @@ CREATE TABLE deliveries (
 CREATE UNIQUE INDEX deliveries_seq ON deliveries (exercise_id, run, team_id, seq);
 CREATE UNIQUE INDEX deliveries_scheduled_once ON deliveries (exercise_id, run, team_id, inject_id)
     WHERE kind = 'scheduled';
-CREATE INDEX deliveries_unpublished ON deliveries (exercise_id, published_at);
+-- The outbox queue: only rows still waiting for the broker's acknowledgement.
+CREATE INDEX deliveries_unpublished ON deliveries (fired_at) WHERE published_at IS NULL;
+CREATE INDEX deliveries_fired ON deliveries (exercise_id, run, fired_at);
 
 -- Scheduled injects deliberately not delivered in a run (seek or next-turn with skip).
 CREATE TABLE skipped_injects (
@@ -162,7 +169,7 @@ CREATE TABLE skipped_injects (
 -- Every receipt as it came in (deliveries keep the first of each kind).
 CREATE TABLE receipts (
     delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
-    kind        TEXT NOT NULL,                -- received | displayed | read
+    kind        TEXT NOT NULL CHECK (kind IN ('received', 'displayed', 'read')),
     at          BIGINT NOT NULL,              -- wall ms reported by the dashboard
     stored_at   BIGINT NOT NULL,
     viewer      TEXT
@@ -184,7 +191,7 @@ CREATE TABLE events (
 
 -- One engine owns each running exercise; the lease is renewed every second.
 CREATE TABLE engine_leases (
-    exercise_id TEXT PRIMARY KEY,
+    exercise_id TEXT PRIMARY KEY REFERENCES exercises(id) ON DELETE CASCADE,
     owner       TEXT NOT NULL,
     expires_at  BIGINT NOT NULL,
     acquired_at BIGINT NOT NULL

@@ -1,0 +1,9 @@
+//! Store integration tests, against SQLite files and PostgreSQL databases.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+mod support;
+
+mod integrity;
+mod roundtrip;
+mod steps;
+mod story;
