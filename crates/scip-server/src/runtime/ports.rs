@@ -79,7 +79,9 @@ impl fmt::Display for PortRange {
 
 /// A port range that starts at 0 or ends before it starts.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("dashboard port range {first}-{last} is empty or starts at 0; use FIRST-LAST such as 3100-3200")]
+#[error(
+    "dashboard port range {first}-{last} is empty or starts at 0; use FIRST-LAST such as 3100-3200"
+)]
 pub struct PortRangeError {
     /// Requested first port.
     pub first: u16,
@@ -345,7 +347,10 @@ mod tests {
             |_| false,
         )
         .unwrap_err();
-        assert!(busy.to_string().contains("taken by another program"), "{busy}");
+        assert!(
+            busy.to_string().contains("taken by another program"),
+            "{busy}"
+        );
     }
 
     #[test]
@@ -354,14 +359,8 @@ mod tests {
             by_exercise: BTreeMap::new(),
             by_dashboards: PortRange::DEFAULT.ports().collect(),
         };
-        let err = choose_dashboard_port(
-            &team("red"),
-            None,
-            PortRange::DEFAULT,
-            &in_use,
-            all_free,
-        )
-        .unwrap_err();
+        let err = choose_dashboard_port(&team("red"), None, PortRange::DEFAULT, &in_use, all_free)
+            .unwrap_err();
         assert_eq!(
             err.to_string(),
             "no free dashboard port in 3100-3200 (101 in use); widen DASHBOARD_PORT_RANGE"

@@ -164,7 +164,8 @@ pub(super) fn classify(
         | BollardError::HyperResponseError { .. }
         | BollardError::IOError { .. }) => Err(DockerError::Unreachable {
             host: host.to_owned(),
-            reason: cause_chain(&err),
+            // bollard's own wrapper text ("Error in the hyper legacy client") says nothing.
+            reason: err.source().map_or_else(|| err.to_string(), cause_chain),
         }),
         other => Err(DockerError::Client {
             action,

@@ -151,7 +151,9 @@ mod tests {
 
     #[test]
     fn text_that_is_not_a_size_is_refused_with_the_value() {
-        for bad in ["", "m", "256x", "-256m", "256mm", "1.g", ".5g", "1..5g", "256 mb x", "2e9"] {
+        for bad in [
+            "", "m", "256x", "-256m", "256mm", "1.g", ".5g", "1..5g", "256 mb x", "2e9",
+        ] {
             let err = parse_memory_limit(bad).unwrap_err();
             assert_eq!(
                 err,

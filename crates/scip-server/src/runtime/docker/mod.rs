@@ -257,7 +257,11 @@ impl DockerRuntime {
                 Err(err) => failures.push(err.to_string()),
             }
         }
-        info!(removed, failed = failures.len(), "team dashboard containers removed");
+        info!(
+            removed,
+            failed = failures.len(),
+            "team dashboard containers removed"
+        );
         if failures.is_empty() {
             Ok(removed)
         } else {
@@ -298,7 +302,11 @@ impl DockerRuntime {
         all: bool,
         exercise: Option<&ExerciseId>,
     ) -> Result<Vec<ContainerSummary>, DockerError> {
-        let mut labels = vec![format!("{}={}", spec::LABEL_TYPE, spec::TYPE_TEAM_DASHBOARD)];
+        let mut labels = vec![format!(
+            "{}={}",
+            spec::LABEL_TYPE,
+            spec::TYPE_TEAM_DASHBOARD
+        )];
         let mut target = "team dashboard containers".to_owned();
         if let Some(exercise) = exercise {
             labels.push(format!("{}={exercise}", spec::LABEL_EXERCISE));
@@ -317,7 +325,11 @@ impl DockerRuntime {
 
     /// Removes a container left by an earlier deployment of the same team; none is fine.
     async fn remove_stale(&self, name: &str) -> Result<(), DockerError> {
-        match self.docker.remove_container(name, Some(force_remove())).await {
+        match self
+            .docker
+            .remove_container(name, Some(force_remove()))
+            .await
+        {
             Ok(()) => {
                 info!(container = %name, "stale team dashboard container removed");
                 Ok(())
@@ -349,21 +361,23 @@ impl DockerRuntime {
         };
         let refusal = classify(&self.host, "create", &name, err)?;
         // The engine answers 404 for both; only its message tells which is missing.
-        Err(if refusal.status == 404 && refusal.message.contains("No such image") {
-            DockerError::ImageMissing {
-                container: name,
-                image: spec.docker.image.clone(),
-                message: refusal.message,
-            }
-        } else if refusal.status == 404 && refusal.message.contains("network") {
-            DockerError::NetworkMissing {
-                container: name,
-                network: spec.docker.network.clone(),
-                message: refusal.message,
-            }
-        } else {
-            refused("create", &name, refusal)
-        })
+        Err(
+            if refusal.status == 404 && refusal.message.contains("No such image") {
+                DockerError::ImageMissing {
+                    container: name,
+                    image: spec.docker.image.clone(),
+                    message: refusal.message,
+                }
+            } else if refusal.status == 404 && refusal.message.contains("network") {
+                DockerError::NetworkMissing {
+                    container: name,
+                    network: spec.docker.network.clone(),
+                    message: refusal.message,
+                }
+            } else {
+                refused("create", &name, refusal)
+            },
+        )
     }
 
     async fn start(&self, id: &str, name: &str, port: u16) -> Result<(), DockerError> {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use bollard::models::{
-    ContainerCreateBody, EndpointSettings, HealthConfig, HostConfig, NetworkingConfig,
-    PortBinding, RestartPolicy, RestartPolicyNameEnum,
+    ContainerCreateBody, EndpointSettings, HealthConfig, HostConfig, NetworkingConfig, PortBinding,
+    RestartPolicy, RestartPolicyNameEnum,
 };
 use scip_core::model::TeamResources;
 use scip_core::{ExerciseId, Team, TeamId, TeamKind};
@@ -276,9 +276,15 @@ pub fn container_spec(spec: &DashboardSpec) -> Result<DashboardContainer, SpecEr
         exposed_ports: Some(vec![port_key]),
         healthcheck: Some(HealthConfig {
             test: Some(
-                ["CMD", "scip", "health", "--port", &CONTAINER_PORT.to_string()]
-                    .map(str::to_owned)
-                    .to_vec(),
+                [
+                    "CMD",
+                    "scip",
+                    "health",
+                    "--port",
+                    &CONTAINER_PORT.to_string(),
+                ]
+                .map(str::to_owned)
+                .to_vec(),
             ),
             interval: Some(30 * SECOND_NS),
             timeout: Some(3 * SECOND_NS),
@@ -346,7 +352,10 @@ fn check_text(spec: &DashboardSpec) -> Result<(), SpecError> {
     let optional = [
         ("team name", spec.team.name.as_str()),
         ("team colour", spec.team.color.as_str()),
-        ("MQTT topic prefix", spec.services.mqtt_topic_prefix.as_str()),
+        (
+            "MQTT topic prefix",
+            spec.services.mqtt_topic_prefix.as_str(),
+        ),
     ];
     for (field, value) in required {
         if value.trim().is_empty() {

@@ -105,8 +105,14 @@ fn feed_topic_follows_the_prefix_without_doubling_slashes() {
     let e = ExerciseId::new("ex-1").unwrap();
     let t = TeamId::new("red").unwrap();
     assert_eq!(feed_topic("", &e, &t), "/exercise/ex-1/team/red/feed");
-    assert_eq!(feed_topic("scip", &e, &t), "scip/exercise/ex-1/team/red/feed");
-    assert_eq!(feed_topic("scip/", &e, &t), "scip/exercise/ex-1/team/red/feed");
+    assert_eq!(
+        feed_topic("scip", &e, &t),
+        "scip/exercise/ex-1/team/red/feed"
+    );
+    assert_eq!(
+        feed_topic("scip/", &e, &t),
+        "scip/exercise/ex-1/team/red/feed"
+    );
 }
 
 #[test]
