@@ -1,5 +1,6 @@
-//! Reading the engine's answers about team dashboard containers: health from an inspect,
-//! team, name and published port from a list entry. Pure.
+//! What the Docker runtime reports about team dashboard containers, and reading it from the
+//! engine's answers: health from an inspect, team, name and published port from a list entry.
+//! Pure.
 
 use std::fmt;
 
@@ -11,6 +12,49 @@ use scip_core::TeamId;
 use serde::Serialize;
 
 use super::spec::{CONTAINER_PORT, LABEL_TEAM};
+
+/// A dashboard container that was just started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DeployedDashboard {
+    /// Engine container id.
+    pub container_id: String,
+    /// `team-{exercise}-{team}`.
+    pub container_name: String,
+    /// The team.
+    pub team: TeamId,
+    /// Published host port.
+    pub port: u16,
+    /// `http://{public_host}:{port}`.
+    pub url: String,
+    /// Its state right after starting (usually `starting`).
+    pub health: DashboardHealth,
+}
+
+/// The health of one team's dashboard container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamHealth {
+    /// The team.
+    pub team: TeamId,
+    /// Engine container id.
+    pub container_id: String,
+    /// Container name.
+    pub container_name: String,
+    /// How it is doing.
+    pub health: DashboardHealth,
+}
+
+/// A running dashboard container found by its labels, for an orchestrator taking over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RunningDashboard {
+    /// Engine container id.
+    pub container_id: String,
+    /// Container name.
+    pub container_name: String,
+    /// The team.
+    pub team: TeamId,
+    /// Published host port of container port 3000, if the engine reports one.
+    pub port: Option<u16>,
+}
 
 /// How a team dashboard container is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
