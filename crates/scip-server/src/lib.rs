@@ -3,8 +3,10 @@
 //!
 //! - [`auth`]: passwords, signed tokens, attempt limits.
 //! - [`error`]: the API's error type.
+//! - [`runtime`]: team dashboard runtimes: port allocation and the Docker runtime.
 //! - [`shared`]: state shared between replicas (Redis or memory).
 
 pub mod auth;
 pub mod error;
+pub mod runtime;
 pub mod shared;
