@@ -13,6 +13,17 @@ use tokio_util::sync::CancellationToken;
 /// The Redis channel carrying live updates.
 pub const REDIS_CHANNEL: &str = "scip:live";
 
+/// A delivery named in a live update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryRef {
+    /// Team id.
+    pub team: String,
+    /// Sequence number in the team's feed.
+    pub seq: u64,
+    /// Delivery id.
+    pub delivery: String,
+}
+
 /// One live update.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -29,20 +40,16 @@ pub enum LiveEvent {
         /// Exercise id.
         exercise: String,
     },
-    /// A delivery's state changed (published, received, displayed, read).
-    DeliveryUpdated {
+    /// Deliveries reached a new state (published, received, displayed, read).
+    DeliveriesUpdated {
         /// Exercise id.
         exercise: String,
-        /// Team id.
-        team: String,
-        /// Delivery id.
-        delivery: String,
-        /// Sequence number in the team's feed.
-        seq: i64,
         /// New state name.
         state: String,
         /// When (wall ms).
         at: i64,
+        /// Which deliveries.
+        deliveries: Vec<DeliveryRef>,
     },
     /// A team dashboard's viewer count changed.
     Presence {
@@ -81,7 +88,7 @@ impl LiveEvent {
         match self {
             Self::ExerciseChanged { exercise, .. }
             | Self::DeliveriesCreated { exercise }
-            | Self::DeliveryUpdated { exercise, .. }
+            | Self::DeliveriesUpdated { exercise, .. }
             | Self::Presence { exercise, .. }
             | Self::EventAppended { exercise, .. }
             | Self::DashboardHealth { exercise, .. } => exercise,

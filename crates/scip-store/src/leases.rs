@@ -107,12 +107,13 @@ impl Store {
         .transpose()
     }
 
-    /// Running or paused exercises nobody drives at `now`: no lease, or an expired one.
+    /// Exercises that need an engine (deployed, running, paused or finished — everything but
+    /// stopped) and that nobody drives at `now`: no lease, or an expired one.
     pub async fn orphaned_exercises(&self, now: WallMs) -> StoreResult<Vec<ExerciseId>> {
         sqlx::query(
             "SELECT e.id FROM exercises e \
              LEFT JOIN engine_leases l ON l.exercise_id = e.id \
-             WHERE e.state IN ('running', 'paused') \
+             WHERE e.state IN ('deployed', 'running', 'paused', 'finished') \
                AND (l.exercise_id IS NULL OR l.expires_at <= $1) \
              ORDER BY e.created_at, e.id",
         )

@@ -1,0 +1,214 @@
+//! The runner of one owned exercise: it sleeps until the next inject is due (a timer, never a
+//! polling loop) or until something changes, fires every due inject through one store step,
+//! hands the deliveries to the relay, and keeps the retained timer and status fresh.
+//!
+//! Anything it cannot commit (the database is down, another process changed the exercise) is
+//! thrown away and re-derived from the store, so what fired is always what was committed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use scip_core::ExerciseId;
+use scip_core::engine::{Engine, ExerciseState, WallMs};
+use scip_store::{ExerciseRecord, StoreError};
+use tokio::sync::broadcast::error::RecvError;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, instrument, warn};
+
+use crate::EngineHandle;
+use crate::error::EngineError;
+use crate::hub::LiveEvent;
+use crate::scenarios::LoadedScenario;
+use crate::step::step_from_effects;
+
+/// How the timer is refreshed while the clock runs.
+const TIMER_EVERY_MS: WallMs = 1_000;
+/// Shortest gap between two status summaries.
+const STATUS_EVERY_MS: WallMs = 1_000;
+
+/// Why a runner ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunnerExit {
+    /// The exercise was stopped.
+    Stopped,
+    /// This process gave the exercise up (shutdown or lost lease).
+    Released,
+}
+
+struct Runner {
+    handle: EngineHandle,
+    record: ExerciseRecord,
+    scenario: Arc<LoadedScenario>,
+    engine: Engine,
+    next_timer: Option<WallMs>,
+    status_due: Option<WallMs>,
+    last_status: WallMs,
+}
+
+impl Runner {
+    async fn load(handle: &EngineHandle, id: &ExerciseId) -> Result<Self, EngineError> {
+        let record = handle.store.get_exercise(id).await?;
+        let scenario = handle.scenarios.get(&handle.store, &record.scenario_id, record.scenario_version).await?;
+        let done = handle.store.done_set(id).await?;
+        let engine = Engine::new(scenario.plan(), record.runtime, handle.settings(&record), done);
+        Ok(Self {
+            handle: handle.clone(),
+            record,
+            scenario,
+            engine,
+            next_timer: None,
+            status_due: None,
+            last_status: 0,
+        })
+    }
+
+    async fn reload(&mut self) -> Result<(), EngineError> {
+        let fresh = Self::load(&self.handle, &self.record.id).await?;
+        self.record = fresh.record;
+        self.scenario = fresh.scenario;
+        self.engine = fresh.engine;
+        self.refresh_clock_outputs().await;
+        Ok(())
+    }
+
+    async fn refresh_clock_outputs(&mut self) {
+        let now = self.handle.clock.now();
+        self.handle.publish_timer(&self.record, now).await;
+        self.next_timer =
+            (self.record.runtime.state == ExerciseState::Running).then_some(now + TIMER_EVERY_MS);
+        self.status_due = Some(now);
+    }
+
+    /// The next instant something is due: an inject, the timer or the status.
+    fn wake_at(&self, now: WallMs) -> Option<WallMs> {
+        [self.engine.next_deadline(now), self.next_timer, self.status_due].into_iter().flatten().min()
+    }
+
+    /// Fires what is due and commits it. On a conflict or a storage failure the engine is
+    /// rebuilt from the store.
+    async fn tick(&mut self) -> Result<(), EngineError> {
+        let now = self.handle.clock.now();
+        let effects = self.engine.poll(now);
+        if !effects.is_empty() {
+            let runtime = *self.engine.runtime();
+            let step = step_from_effects(&self.record, &self.scenario, runtime, &effects, "engine", now)?;
+            match self.handle.store.apply_step(step).await {
+                Ok(outcome) => {
+                    self.record.runtime = runtime;
+                    self.record.version = outcome.version;
+                    self.handle.after_commit(&self.record, &effects, &outcome).await;
+                    if runtime.state != ExerciseState::Running {
+                        self.next_timer = None;
+                    }
+                    self.status_due.get_or_insert(now + STATUS_EVERY_MS);
+                }
+                Err(StoreError::Conflict { .. }) => {
+                    self.reload().await?;
+                    return Ok(());
+                }
+                Err(e) => {
+                    warn!(exercise.id = %self.record.id, error = %e, "could not commit due injects; will retry");
+                    return Err(e.into());
+                }
+            }
+        }
+        if let Some(at) = self.next_timer
+            && now >= at
+        {
+            self.handle.publish_timer(&self.record, now).await;
+            self.next_timer = (self.record.runtime.state == ExerciseState::Running).then_some(at + TIMER_EVERY_MS).map(|t| t.max(now + 1));
+        }
+        if let Some(at) = self.status_due
+            && now >= at
+        {
+            self.handle.publish_status(&self.record, now).await;
+            self.last_status = now;
+            self.status_due = None;
+        }
+        Ok(())
+    }
+
+    fn mark_status_dirty(&mut self, now: WallMs) {
+        if self.status_due.is_none() {
+            self.status_due = Some((self.last_status + STATUS_EVERY_MS).max(now));
+        }
+    }
+}
+
+/// Drives one exercise until it is stopped or `cancel` fires. Storage outages are waited out
+/// with back-off; the runner never gives up on its own.
+#[instrument(skip_all, fields(exercise.id = %id))]
+pub async fn run_exercise(handle: EngineHandle, id: ExerciseId, cancel: CancellationToken) -> Result<RunnerExit, EngineError> {
+    let mut hub = handle.hub.subscribe();
+    let mut backoff = Duration::from_millis(100);
+    let mut runner = loop {
+        match Runner::load(&handle, &id).await {
+            Ok(r) => break r,
+            Err(EngineError::Store(e)) if e.is_unavailable() => {
+                warn!(error = %e, "database unavailable; waiting to load the exercise");
+                tokio::select! {
+                    _ = cancel.cancelled() => return Ok(RunnerExit::Released),
+                    _ = tokio::time::sleep(backoff) => {}
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
+    };
+    info!(state = %runner.record.runtime.state, "engine took the exercise");
+    runner.refresh_clock_outputs().await;
+    let mut failing = false;
+    loop {
+        if runner.record.runtime.state == ExerciseState::Stopped {
+            runner.handle.publish_status(&runner.record, runner.handle.clock.now()).await;
+            return Ok(RunnerExit::Stopped);
+        }
+        let now = handle.clock.now();
+        let wake = if failing { Some(now + i64::try_from(backoff.as_millis()).unwrap_or(5_000)) } else { runner.wake_at(now) };
+        let sleep = async {
+            match wake {
+                Some(at) => tokio::time::sleep_until(handle.clock.instant_of(at).into()).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = cancel.cancelled() => return Ok(RunnerExit::Released),
+            _ = sleep => {}
+            event = hub.recv() => match event {
+                Ok(LiveEvent::ExerciseChanged { exercise, version }) if exercise == id.as_str() && version > runner.record.version => {
+                    if let Err(e) = runner.reload().await {
+                        warn!(error = %e, "could not reload the exercise; will retry");
+                        failing = true;
+                    }
+                    continue;
+                }
+                Ok(LiveEvent::DeliveriesUpdated { exercise, .. } | LiveEvent::Presence { exercise, .. })
+                    if exercise == id.as_str() => {
+                    runner.mark_status_dirty(handle.clock.now());
+                    continue;
+                }
+                Ok(_) => continue,
+                Err(RecvError::Lagged(_)) => {
+                    failing = runner.reload().await.is_err();
+                    continue;
+                }
+                Err(RecvError::Closed) => return Ok(RunnerExit::Released),
+            }
+        }
+        if failing {
+            // The in-memory engine may hold fires that were never committed: rebuild it from
+            // the store before doing anything else.
+            if let Err(e) = runner.reload().await {
+                warn!(error = %e, "store still unavailable; will retry");
+                backoff = (backoff * 2).min(Duration::from_secs(5));
+                continue;
+            }
+            failing = false;
+            backoff = Duration::from_millis(100);
+        }
+        if let Err(e) = runner.tick().await {
+            warn!(error = %e, "engine step failed; rebuilding from the store");
+            failing = true;
+        }
+    }
+}
