@@ -10,7 +10,7 @@
 //! - [`broker`]: the embedded broker (rmqtt): TCP + WebSocket, retained messages, ACL.
 //! - [`client`]: the MQTT client (rumqttc) with reconnect and acknowledged publishes.
 //! - [`mosquitto`]: password/ACL files for Mosquitto and a provisioner that reloads it.
-//! - [`error`]: [`BusError`].
+//! - [`error`]: the crate error, [`BusError`].
 
 pub mod acl;
 pub mod auth;
