@@ -93,7 +93,7 @@ impl StoreAuthenticator {
     }
 }
 
-impl Authenticator for Arc<StoreAuthenticator> {
+impl Authenticator for StoreAuthenticator {
     async fn authenticate(&self, username: &str, password: &[u8]) -> Option<Principal> {
         let given = digest(password);
         if let Some((_, hash, principal)) = self.fixed.iter().find(|(u, _, _)| u == username) {

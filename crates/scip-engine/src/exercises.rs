@@ -91,7 +91,7 @@ impl EngineHandle {
                     NewExerciseTeam::from_team(
                         t,
                         generate_access_code(),
-                        scip_bus::MqttUsername::for_team(&id, &t.id).to_string(),
+                        format!("team.{id}.{}", t.id),
                         generate_password(),
                     )
                 })

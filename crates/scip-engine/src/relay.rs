@@ -91,6 +91,7 @@ pub struct Relay {
     hub: Hub,
     clock: ProcessClock,
     owned: Owned,
+    rx: mpsc::UnboundedReceiver<Vec<Item>>,
 }
 
 type Publishing = BoxFuture<'static, (Item, Result<(), scip_bus::BusError>)>;
@@ -102,9 +103,16 @@ const MARK_EVERY: Duration = Duration::from_millis(15);
 
 impl Relay {
     /// A relay and the handle that feeds it.
-    pub fn new(store: Store, mqtt: MqttClient, layout: TopicLayout, hub: Hub, clock: ProcessClock, owned: Owned) -> (Self, RelayHandle, mpsc::UnboundedReceiver<Vec<Item>>) {
+    pub fn new(
+        store: Store,
+        mqtt: MqttClient,
+        layout: TopicLayout,
+        hub: Hub,
+        clock: ProcessClock,
+        owned: Owned,
+    ) -> (Self, RelayHandle) {
         let (tx, rx) = mpsc::unbounded_channel();
-        (Self { store, mqtt, layout, hub, clock, owned }, RelayHandle { tx }, rx)
+        (Self { store, mqtt, layout, hub, clock, owned, rx }, RelayHandle { tx })
     }
 
     fn publish(&self, item: Item) -> Publishing {
@@ -117,7 +125,7 @@ impl Relay {
     }
 
     /// Runs until `cancel` fires, then tries once more to mark what was acknowledged.
-    pub async fn run(self, mut rx: mpsc::UnboundedReceiver<Vec<Item>>, cancel: CancellationToken) {
+    pub async fn run(mut self, cancel: CancellationToken) {
         let mut inflight: HashSet<DeliveryId> = HashSet::new();
         let mut publishing: FuturesUnordered<Publishing> = FuturesUnordered::new();
         let mut acked: Vec<Item> = Vec::new();
@@ -133,7 +141,7 @@ impl Relay {
         loop {
             tokio::select! {
                 _ = cancel.cancelled() => break,
-                Some(items) = rx.recv() => {
+                Some(items) = self.rx.recv() => {
                     for item in items {
                         if inflight.insert(item.id.clone()) {
                             publishing.push(self.publish(item));
