@@ -206,6 +206,11 @@ impl Hub {
         let _ = self.local.send(event);
     }
 
+    /// Sends an update to subscribers in this process only.
+    pub fn publish_local(&self, event: LiveEvent) {
+        let _ = self.local.send(event);
+    }
+
     /// A new subscription to every update.
     pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.local.subscribe()

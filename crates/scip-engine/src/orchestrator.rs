@@ -68,6 +68,7 @@ pub struct Orchestrator {
     owned: Owned,
     runners: HashMap<ExerciseId, Running>,
     cooldown: HashMap<ExerciseId, tokio::time::Instant>,
+    known_versions: HashMap<ExerciseId, u64>,
 }
 
 /// How long an exercise whose runner failed is left alone before it is claimed again.
@@ -76,7 +77,7 @@ const COOLDOWN: Duration = Duration::from_secs(10);
 impl Orchestrator {
     /// An orchestrator named `owner` (unique per process, e.g. host and pid).
     pub fn new(handle: EngineHandle, host: Arc<dyn DashboardHost>, owner: String, owned: Owned) -> Self {
-        Self { handle, host, owner, owned, runners: HashMap::new(), cooldown: HashMap::new() }
+        Self { handle, host, owner, owned, runners: HashMap::new(), cooldown: HashMap::new(), known_versions: HashMap::new() }
     }
 
     /// Runs until `cancel` fires, then stops its runners, hands their dashboards back and
@@ -95,12 +96,16 @@ impl Orchestrator {
                 _ = claim.tick() => self.claim().await,
                 _ = renew.tick() => self.renew().await,
                 event = hub.recv() => {
-                    // A new or changed exercise nobody runs yet: claim without waiting.
-                    if let Ok(LiveEvent::ExerciseChanged { exercise, .. }) = event
+                    if let Ok(LiveEvent::ExerciseChanged { exercise, version }) = event
                         && let Ok(id) = ExerciseId::new(exercise)
-                        && !self.runners.contains_key(&id)
                     {
-                        self.claim().await;
+                        if self.runners.contains_key(&id) {
+                            let known = self.known_versions.entry(id).or_default();
+                            *known = (*known).max(version);
+                        } else {
+                            // A new or changed exercise nobody runs yet: claim without waiting.
+                            self.claim().await;
+                        }
                     }
                 }
             }
@@ -154,7 +159,7 @@ impl Orchestrator {
         let ids: Vec<ExerciseId> = self.runners.keys().cloned().collect();
         for id in ids {
             match self.handle.store.renew_lease(&id, &self.owner, now, LEASE_TTL_MS).await {
-                Ok(true) => {}
+                Ok(true) => self.notice_outside_changes(&id).await,
                 Ok(false) => {
                     warn!(exercise.id = %id, "lease lost to another orchestrator; letting go");
                     self.give_up(&id).await;
@@ -166,6 +171,18 @@ impl Orchestrator {
         }
     }
 
+    /// A change made by a process that could not tell us (a `scip exercise` command run
+    /// against the database, an API replica without Redis) is noticed here, at the latest one
+    /// renewal after it happened, and passed to the runner.
+    async fn notice_outside_changes(&mut self, id: &ExerciseId) {
+        let Ok(record) = self.handle.store.get_exercise(id).await else { return };
+        let known = self.known_versions.entry(id.clone()).or_default();
+        if record.version > *known {
+            *known = record.version;
+            self.handle.hub.publish_local(LiveEvent::ExerciseChanged { exercise: id.to_string(), version: record.version });
+        }
+    }
+
     /// Removes runners that ended; a stopped exercise's dashboards are torn down.
     async fn reap(&mut self) {
         let finished: Vec<ExerciseId> =
@@ -173,6 +190,7 @@ impl Orchestrator {
         for id in finished {
             let Some(running) = self.runners.remove(&id) else { continue };
             self.owned.remove(&id);
+            self.known_versions.remove(&id);
             match running.task.await {
                 Ok(Ok(RunnerExit::Stopped)) => {
                     info!(exercise.id = %id, "exercise stopped; tearing its dashboards down");

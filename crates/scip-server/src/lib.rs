@@ -5,8 +5,14 @@
 //! - [`error`]: the API's error type.
 //! - [`runtime`]: team dashboard runtimes: port allocation and the Docker runtime.
 //! - [`shared`]: state shared between replicas (Redis or memory).
+//! - [`state`]: the state handlers receive; [`router`]: every route; [`serve`]: the listener
+//!   loop; [`ops`]: health and readiness.
 
 pub mod auth;
 pub mod error;
+pub mod ops;
+pub mod router;
 pub mod runtime;
+pub mod serve;
 pub mod shared;
+pub mod state;
