@@ -114,6 +114,7 @@ impl EmbeddedBroker {
             authenticator,
             config.layout.clone(),
             Arc::new(PrincipalRegistry::default()),
+            scx.clone(),
         );
         let register = scx.extends.hook_mgr().register();
         for typ in [

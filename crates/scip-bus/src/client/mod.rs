@@ -430,7 +430,9 @@ impl MqttClient {
         self.state.borrow().is_connected()
     }
 
-    /// A receiver that sees every change of the connection state.
+    /// A receiver that sees every change of the connection state. Clone what you read out of
+    /// it rather than holding its borrow across an `.await`: a held borrow blocks the client's
+    /// task when it next reports a change.
     pub fn watch_state(&self) -> watch::Receiver<ConnectionState> {
         self.state.clone()
     }

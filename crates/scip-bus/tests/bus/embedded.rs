@@ -276,3 +276,14 @@ async fn clients_reconnect_and_resubscribe_after_a_restart_on_the_same_port() {
     engine.shutdown().await;
     second.broker.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_id_held_by_another_team_is_refused() {
+    let b = start().await;
+    let taken_over = crate::isolation::a_taken_over_client_id_reveals_nothing(&b.endpoints).await;
+    assert!(
+        !taken_over,
+        "the embedded broker let blue take over red's session"
+    );
+    b.broker.shutdown().await;
+}

@@ -234,3 +234,79 @@ pub async fn websocket_team_receives_its_feed(ep: &Endpoints, ws_url: &str) {
     red_client.shutdown().await;
     engine.shutdown().await;
 }
+
+/// Red leaves a persistent session under a client id; blue then connects with that client id
+/// and asks to resume the session. Returns `false` when the broker refuses blue. When it
+/// lets blue in, red's inherited subscription must deliver nothing to blue.
+pub async fn a_taken_over_client_id_reveals_nothing(ep: &Endpoints) -> bool {
+    let cast = Cast::new();
+    let l = &cast.layout;
+    let (e1, red, blue) = (ex("ex-1"), team("red"), team("blue"));
+    let persistent = |cred: &scip_bus::Credential| {
+        let mut o = rumqttc::MqttOptions::new("dashboard-1", "127.0.0.1", ep.tcp_port);
+        o.set_credentials(cred.username().as_str(), cred.password());
+        o.set_clean_session(false);
+        rumqttc::AsyncClient::new(o, 16)
+    };
+
+    let (red_client, mut red_events) = persistent(&cast.red);
+    red_client
+        .subscribe(l.feed(&e1, &red), rumqttc::QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    within("red's SUBACK", async {
+        while !matches!(
+            red_events.poll().await.unwrap(),
+            rumqttc::Event::Incoming(rumqttc::Packet::SubAck(_))
+        ) {}
+    })
+    .await;
+    red_client.disconnect().await.unwrap();
+    within("red's DISCONNECT", async {
+        loop {
+            match red_events.poll().await {
+                Ok(rumqttc::Event::Outgoing(rumqttc::Outgoing::Disconnect)) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+
+    let (blue_client, mut blue_events) = persistent(&cast.blue);
+    match within("blue's CONNACK", blue_events.poll()).await {
+        Err(rumqttc::ConnectionError::ConnectionRefused(_)) => return false,
+        Err(e) => panic!("blue's connection failed: {e}"),
+        Ok(_) => {}
+    }
+    blue_client
+        .subscribe(l.feed(&e1, &blue), rumqttc::QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    within("blue's SUBACK", async {
+        while !matches!(
+            blue_events.poll().await.unwrap(),
+            rumqttc::Event::Incoming(rumqttc::Packet::SubAck(_))
+        ) {}
+    })
+    .await;
+    let (engine, _inbox) = connect(ep, &cast.engine).await;
+    publish(&engine, &l.feed(&e1, &red), "for red").await;
+    publish(&engine, &l.feed(&e1, &blue), "for blue").await;
+    let first = within("blue's first message", async {
+        loop {
+            if let rumqttc::Event::Incoming(rumqttc::Packet::Publish(p)) =
+                blue_events.poll().await.unwrap()
+            {
+                return p;
+            }
+        }
+    })
+    .await;
+    assert_eq!(
+        first.topic,
+        l.feed(&e1, &blue),
+        "blue got red's feed through red's session"
+    );
+    engine.shutdown().await;
+    true
+}
