@@ -287,3 +287,29 @@ async fn a_client_id_held_by_another_team_is_refused() {
     );
     b.broker.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_the_token_closes_listeners_and_disconnects_clients() {
+    let token = CancellationToken::new();
+    let table = Arc::new(CredentialTable::with(Cast::new().all()));
+    let broker = EmbeddedBroker::start(BrokerConfig::loopback(), table, token.clone())
+        .await
+        .unwrap();
+    let endpoints = Endpoints {
+        tcp_port: broker.tcp_addr().port(),
+        ws_url: broker.ws_url().unwrap(),
+    };
+    let (engine, _inbox) = connect(&endpoints, &Cast::new().engine).await;
+    token.cancel();
+    broker.stopped().await;
+    let failure = within("the engine to be disconnected", engine.wait_failure()).await;
+    assert!(
+        matches!(failure, Some(ConnectFailure::Network(_))),
+        "{failure:?}"
+    );
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", endpoints.tcp_port)).is_err(),
+        "the listener is closed"
+    );
+    engine.shutdown().await;
+}

@@ -90,7 +90,7 @@ pub async fn isolation_holds(ep: &Endpoints) {
         }
     }
 
-    // Messages red must not see, then one it must: the marker arrives first and alone.
+    // Messages red must not see, then two it must (control, then its feed): they arrive first.
     publish(&engine, &l.feed(&e1, &blue), r#"{"for":"blue"}"#).await;
     publish(&engine, &l.feed(&ex("ex-2"), &red), r#"{"for":"ex-2 red"}"#).await;
     publish(
@@ -99,7 +99,14 @@ pub async fn isolation_holds(ep: &Endpoints) {
         r#"{"for":"blue receipts"}"#,
     )
     .await;
+    publish(&engine, &l.control(&e1), r#"{"v":1,"command":"pause"}"#).await;
     publish(&engine, &l.feed(&e1, &red), r#"{"for":"red"}"#).await;
+    let control = next_live(&mut red_inbox).await;
+    assert_eq!(
+        control.topic,
+        l.control(&e1),
+        "red saw another team's message (filters granted by the broker: {granted_anyway:?})"
+    );
     let got = next_live(&mut red_inbox).await;
     assert_eq!(
         (got.topic.as_str(), got.payload.as_slice()),
