@@ -35,7 +35,7 @@ impl fmt::Display for Principal {
 pub enum CredentialError {
     /// The username breaks the character rules.
     #[error(
-        "MQTT username {0:?} is not allowed: use 1–64 letters, digits, '.', '_' or '-', \
+        "MQTT username {0:?} is not allowed: use 1–128 letters, digits, '.', '_' or '-', \
          starting with a letter or digit"
     )]
     BadUsername(String),
@@ -47,14 +47,14 @@ pub enum CredentialError {
     },
 }
 
-/// An MQTT username safe to write into Mosquitto's password and ACL files: 1–64 characters
+/// An MQTT username safe to write into Mosquitto's password and ACL files: 1–128 characters
 /// from `[A-Za-z0-9._-]`, starting with a letter or digit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MqttUsername(String);
 
 impl MqttUsername {
     /// Longest accepted username.
-    pub const MAX_LEN: usize = 64;
+    pub const MAX_LEN: usize = 128;
 
     /// Checks and wraps a username.
     pub fn new(name: impl Into<String>) -> Result<Self, CredentialError> {
@@ -67,6 +67,12 @@ impl MqttUsername {
         } else {
             Err(CredentialError::BadUsername(name))
         }
+    }
+
+    /// The conventional username of a team's dashboard: `team.{exercise}.{team}`. Ids never
+    /// hold dots, so the name is unambiguous, and it always fits [`Self::MAX_LEN`].
+    pub fn for_team(exercise: &ExerciseId, team: &TeamId) -> Self {
+        Self(format!("team.{exercise}.{team}"))
     }
 
     /// The username as text.
@@ -114,6 +120,23 @@ impl Credential {
         })
     }
 
+    /// A team dashboard's credential under the conventional username
+    /// ([`MqttUsername::for_team`]); fails only for an empty or over-long password.
+    pub fn for_team(
+        exercise: &ExerciseId,
+        team: &TeamId,
+        password: impl Into<String>,
+    ) -> Result<Self, CredentialError> {
+        Self::new(
+            MqttUsername::for_team(exercise, team).0,
+            password,
+            Principal::Team {
+                exercise: exercise.clone(),
+                team: team.clone(),
+            },
+        )
+    }
+
     /// The username.
     pub fn username(&self) -> &MqttUsername {
         &self.username
@@ -148,9 +171,25 @@ mod tests {
     fn usernames_follow_the_file_safe_rules() {
         assert!(MqttUsername::new("scip-engine").is_ok());
         assert!(MqttUsername::new("t.ex-1_red").is_ok());
-        for bad in ["", "-x", "a b", "a:b", "a\nb", "é", &"x".repeat(65)] {
+        for bad in ["", "-x", "a b", "a:b", "a\nb", "é", &"x".repeat(129)] {
             assert!(MqttUsername::new(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn team_usernames_fit_even_for_the_longest_ids() {
+        let e = ExerciseId::new("e".repeat(ExerciseId::MAX_LEN)).unwrap();
+        let t = TeamId::new("t".repeat(TeamId::MAX_LEN)).unwrap();
+        let name = MqttUsername::for_team(&e, &t);
+        assert_eq!(MqttUsername::new(name.as_str()), Ok(name.clone()));
+        assert_eq!(
+            MqttUsername::for_team(
+                &ExerciseId::new("ex-1").unwrap(),
+                &TeamId::new("red").unwrap()
+            )
+            .as_str(),
+            "team.ex-1.red"
+        );
     }
 
     #[test]

@@ -3,11 +3,16 @@
 //! PUBLISH, and on the last will at CONNECT (rmqtt publishes wills without a publish ACL
 //! check, so a will to a forbidden topic would otherwise forge a message when the client
 //! drops).
+//!
+//! A client id in use by another username is refused too: taking it over would push that
+//! client off the broker and, with a persistent session, inherit its subscriptions (which
+//! rmqtt does not check again).
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use rmqtt::codec::v5::SubscribeAckReason;
+use rmqtt::context::ServerContext;
 use rmqtt::hook::{Handler, HookResult, Parameter, ReturnType};
 use rmqtt::types::{AuthResult, ConnectInfo, LastWill, PublishAclResult, SubscribeAclResult};
 use tracing::{debug, warn};
@@ -24,6 +29,7 @@ pub(crate) struct AccessControl<A> {
     authenticator: Arc<A>,
     layout: TopicLayout,
     registry: Arc<PrincipalRegistry>,
+    scx: ServerContext,
 }
 
 // Manual, so that `A` need not be `Clone`: only the `Arc` is cloned.
@@ -33,6 +39,7 @@ impl<A> Clone for AccessControl<A> {
             authenticator: self.authenticator.clone(),
             layout: self.layout.clone(),
             registry: self.registry.clone(),
+            scx: self.scx.clone(),
         }
     }
 }
@@ -42,11 +49,13 @@ impl<A> AccessControl<A> {
         authenticator: Arc<A>,
         layout: TopicLayout,
         registry: Arc<PrincipalRegistry>,
+        scx: ServerContext,
     ) -> Self {
         Self {
             authenticator,
             layout,
             registry,
+            scx,
         }
     }
 }
@@ -72,6 +81,23 @@ impl<A: Authenticator> AccessControl<A> {
                 warn!(username, %principal, topic, "refused MQTT client: last will to a forbidden topic");
                 return AuthResult::NotAuthorized;
             }
+        }
+        let holder = self
+            .scx
+            .extends
+            .shared()
+            .await
+            .entry(info.id().clone())
+            .session();
+        if let Some(holder) = holder
+            && holder.id.username_ref() != username
+        {
+            warn!(
+                username,
+                client = %info.client_id(),
+                "refused MQTT client: its client id belongs to another username"
+            );
+            return AuthResult::NotAuthorized;
         }
         self.registry.admit(info.id().clone(), principal);
         AuthResult::Allow(false, None)

@@ -28,7 +28,7 @@ use rmqtt::hook::Type;
 use rmqtt::net::{Builder, Listener};
 use rmqtt::server::MqttServer;
 use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
+use tokio_util::sync::{CancellationToken, DropGuard};
 use tracing::{error, info};
 
 use crate::auth::Authenticator;
@@ -74,13 +74,15 @@ impl BrokerConfig {
     }
 }
 
-/// A running embedded broker. Stops when its cancellation token is cancelled: it closes its
-/// listeners and disconnects every client; [`EmbeddedBroker::stopped`] waits for that.
+/// A running embedded broker. Stops when the token given to [`EmbeddedBroker::start`] is
+/// cancelled, or when this handle is dropped: it closes its listeners and disconnects every
+/// client; [`EmbeddedBroker::stopped`] waits for that.
 pub struct EmbeddedBroker {
     tcp_addr: SocketAddr,
     ws_addr: Option<SocketAddr>,
     token: CancellationToken,
     task: JoinHandle<()>,
+    _stop_on_drop: DropGuard,
 }
 
 impl EmbeddedBroker {
@@ -114,6 +116,7 @@ impl EmbeddedBroker {
             authenticator,
             config.layout.clone(),
             Arc::new(PrincipalRegistry::default()),
+            scx.clone(),
         );
         let register = scx.extends.hook_mgr().register();
         for typ in [
@@ -133,11 +136,14 @@ impl EmbeddedBroker {
             server = server.listener_by_id(listener, WS_LISTENER_ID);
         }
         let server = server.build();
+        // A child token: dropping this handle stops this broker, never the caller's token.
+        let token = token.child_token();
         let task = tokio::spawn(serve(server, scx, token.clone()));
         info!(tcp = %tcp_addr, ws = ?ws_addr, "embedded MQTT broker listening");
         Ok(Self {
             tcp_addr,
             ws_addr,
+            _stop_on_drop: token.clone().drop_guard(),
             token,
             task,
         })
@@ -167,9 +173,16 @@ impl EmbeddedBroker {
     /// Waits until the broker has stopped: its token was cancelled, the listeners are closed
     /// and every client was disconnected.
     pub async fn stopped(self) {
-        if let Err(e) = self.task.await {
+        // Keep the drop guard alive while waiting, or waiting would stop the broker.
+        let Self {
+            task,
+            _stop_on_drop: guard,
+            ..
+        } = self;
+        if let Err(e) = task.await {
             error!(error = %e, "embedded MQTT broker task failed");
         }
+        drop(guard);
     }
 }
 

@@ -276,3 +276,40 @@ async fn clients_reconnect_and_resubscribe_after_a_restart_on_the_same_port() {
     engine.shutdown().await;
     second.broker.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_id_held_by_another_team_is_refused() {
+    let b = start().await;
+    let taken_over = crate::isolation::a_taken_over_client_id_reveals_nothing(&b.endpoints).await;
+    assert!(
+        !taken_over,
+        "the embedded broker let blue take over red's session"
+    );
+    b.broker.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelling_the_token_closes_listeners_and_disconnects_clients() {
+    let token = CancellationToken::new();
+    let table = Arc::new(CredentialTable::with(Cast::new().all()));
+    let broker = EmbeddedBroker::start(BrokerConfig::loopback(), table, token.clone())
+        .await
+        .unwrap();
+    let endpoints = Endpoints {
+        tcp_port: broker.tcp_addr().port(),
+        ws_url: broker.ws_url().unwrap(),
+    };
+    let (engine, _inbox) = connect(&endpoints, &Cast::new().engine).await;
+    token.cancel();
+    broker.stopped().await;
+    let failure = within("the engine to be disconnected", engine.wait_failure()).await;
+    assert!(
+        matches!(failure, Some(ConnectFailure::Network(_))),
+        "{failure:?}"
+    );
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", endpoints.tcp_port)).is_err(),
+        "the listener is closed"
+    );
+    engine.shutdown().await;
+}

@@ -90,7 +90,7 @@ pub async fn isolation_holds(ep: &Endpoints) {
         }
     }
 
-    // Messages red must not see, then one it must: the marker arrives first and alone.
+    // Messages red must not see, then two it must (control, then its feed): they arrive first.
     publish(&engine, &l.feed(&e1, &blue), r#"{"for":"blue"}"#).await;
     publish(&engine, &l.feed(&ex("ex-2"), &red), r#"{"for":"ex-2 red"}"#).await;
     publish(
@@ -99,7 +99,14 @@ pub async fn isolation_holds(ep: &Endpoints) {
         r#"{"for":"blue receipts"}"#,
     )
     .await;
+    publish(&engine, &l.control(&e1), r#"{"v":1,"command":"pause"}"#).await;
     publish(&engine, &l.feed(&e1, &red), r#"{"for":"red"}"#).await;
+    let control = next_live(&mut red_inbox).await;
+    assert_eq!(
+        control.topic,
+        l.control(&e1),
+        "red saw another team's message (filters granted by the broker: {granted_anyway:?})"
+    );
     let got = next_live(&mut red_inbox).await;
     assert_eq!(
         (got.topic.as_str(), got.payload.as_slice()),
@@ -233,4 +240,80 @@ pub async fn websocket_team_receives_its_feed(ep: &Endpoints, ws_url: &str) {
     assert_eq!(got.payload, b"over websocket");
     red_client.shutdown().await;
     engine.shutdown().await;
+}
+
+/// Red leaves a persistent session under a client id; blue then connects with that client id
+/// and asks to resume the session. Returns `false` when the broker refuses blue. When it
+/// lets blue in, red's inherited subscription must deliver nothing to blue.
+pub async fn a_taken_over_client_id_reveals_nothing(ep: &Endpoints) -> bool {
+    let cast = Cast::new();
+    let l = &cast.layout;
+    let (e1, red, blue) = (ex("ex-1"), team("red"), team("blue"));
+    let persistent = |cred: &scip_bus::Credential| {
+        let mut o = rumqttc::MqttOptions::new("dashboard-1", "127.0.0.1", ep.tcp_port);
+        o.set_credentials(cred.username().as_str(), cred.password());
+        o.set_clean_session(false);
+        rumqttc::AsyncClient::new(o, 16)
+    };
+
+    let (red_client, mut red_events) = persistent(&cast.red);
+    red_client
+        .subscribe(l.feed(&e1, &red), rumqttc::QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    within("red's SUBACK", async {
+        while !matches!(
+            red_events.poll().await.unwrap(),
+            rumqttc::Event::Incoming(rumqttc::Packet::SubAck(_))
+        ) {}
+    })
+    .await;
+    red_client.disconnect().await.unwrap();
+    within("red's DISCONNECT", async {
+        loop {
+            match red_events.poll().await {
+                Ok(rumqttc::Event::Outgoing(rumqttc::Outgoing::Disconnect)) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    })
+    .await;
+
+    let (blue_client, mut blue_events) = persistent(&cast.blue);
+    match within("blue's CONNACK", blue_events.poll()).await {
+        Err(rumqttc::ConnectionError::ConnectionRefused(_)) => return false,
+        Err(e) => panic!("blue's connection failed: {e}"),
+        Ok(_) => {}
+    }
+    blue_client
+        .subscribe(l.feed(&e1, &blue), rumqttc::QoS::AtLeastOnce)
+        .await
+        .unwrap();
+    within("blue's SUBACK", async {
+        while !matches!(
+            blue_events.poll().await.unwrap(),
+            rumqttc::Event::Incoming(rumqttc::Packet::SubAck(_))
+        ) {}
+    })
+    .await;
+    let (engine, _inbox) = connect(ep, &cast.engine).await;
+    publish(&engine, &l.feed(&e1, &red), "for red").await;
+    publish(&engine, &l.feed(&e1, &blue), "for blue").await;
+    let first = within("blue's first message", async {
+        loop {
+            if let rumqttc::Event::Incoming(rumqttc::Packet::Publish(p)) =
+                blue_events.poll().await.unwrap()
+            {
+                return p;
+            }
+        }
+    })
+    .await;
+    assert_eq!(
+        first.topic,
+        l.feed(&e1, &blue),
+        "blue got red's feed through red's session"
+    );
+    engine.shutdown().await;
+    true
 }
