@@ -24,7 +24,10 @@ impl EngineHandle {
             if let Effect::Announce(a) = effect {
                 let payload = ControlPayload::announce(a, self.turns(record, total), at);
                 if let Ok(bytes) = encode("control", &payload)
-                    && let Err(e) = self.mqtt.publish(&topic, bytes, Qos::AtLeastOnce, false).await
+                    && let Err(e) = self
+                        .mqtt
+                        .publish(&topic, bytes, Qos::AtLeastOnce, false)
+                        .await
                 {
                     debug!(exercise.id = %record.id, error = %e, "control message not published");
                 }
@@ -56,7 +59,10 @@ impl EngineHandle {
             wall_to_datetime(now),
         );
         if let Ok(bytes) = encode("timer", &payload)
-            && let Err(e) = self.mqtt.publish(&self.layout.timer(&record.id), bytes, Qos::AtMostOnce, true).await
+            && let Err(e) = self
+                .mqtt
+                .publish(&self.layout.timer(&record.id), bytes, Qos::AtMostOnce, true)
+                .await
         {
             debug!(exercise.id = %record.id, error = %e, "timer not published");
         }
@@ -64,7 +70,10 @@ impl EngineHandle {
 
     /// Publishes the retained status summary of an exercise.
     pub(crate) async fn publish_status(&self, record: &ExerciseRecord, now: WallMs) {
-        let (teams, counts) = match (self.store.exercise_teams(&record.id).await, self.store.delivery_counts(&record.id).await) {
+        let (teams, counts) = match (
+            self.store.exercise_teams(&record.id).await,
+            self.store.delivery_counts(&record.id).await,
+        ) {
             (Ok(t), Ok(c)) => (t, c),
             _ => return,
         };
@@ -95,7 +104,15 @@ impl EngineHandle {
             at: wall_to_datetime(now),
         };
         if let Ok(bytes) = encode("status", &payload)
-            && let Err(e) = self.mqtt.publish(&self.layout.status(&record.id), bytes, Qos::AtLeastOnce, true).await
+            && let Err(e) = self
+                .mqtt
+                .publish(
+                    &self.layout.status(&record.id),
+                    bytes,
+                    Qos::AtLeastOnce,
+                    true,
+                )
+                .await
         {
             debug!(exercise.id = %record.id, error = %e, "status not published");
         }

@@ -27,7 +27,7 @@ pub enum Request {
         /// Target teams (at least one).
         teams: Vec<TeamId>,
         /// What to send.
-        live: LiveContent,
+        live: Box<LiveContent>,
     },
     /// Publish a delivery again (same seq and payload).
     Resend {
@@ -52,12 +52,25 @@ pub struct Outcome {
 impl EngineHandle {
     /// Applies a controller's request to an exercise on behalf of `actor`.
     #[instrument(skip_all, fields(exercise.id = %exercise, actor = actor))]
-    pub async fn execute(&self, exercise: &ExerciseId, request: Request, actor: &str) -> Result<Outcome, EngineError> {
+    pub async fn execute(
+        &self,
+        exercise: &ExerciseId,
+        request: Request,
+        actor: &str,
+    ) -> Result<Outcome, EngineError> {
         for _ in 0..ATTEMPTS {
             let record = self.store.get_exercise(exercise).await?;
-            let scenario = self.scenarios.get(&self.store, &record.scenario_id, record.scenario_version).await?;
+            let scenario = self
+                .scenarios
+                .get(&self.store, &record.scenario_id, record.scenario_version)
+                .await?;
             let done = self.store.done_set(exercise).await?;
-            let mut engine = Engine::new(scenario.plan(), record.runtime, self.settings(&record), done);
+            let mut engine = Engine::new(
+                scenario.plan(),
+                record.runtime,
+                self.settings(&record),
+                done,
+            );
             let now = self.clock.now();
             let command = match &request {
                 Request::Control(c) => c.clone(),
@@ -68,41 +81,74 @@ impl EngineHandle {
             if let Request::Resend { delivery } = &request {
                 return self.resend(record, delivery, actor, now).await;
             }
-            let mut step = step_from_effects(&record, &scenario, *engine.runtime(), &effects, actor, now)?;
+            let mut step =
+                step_from_effects(&record, &scenario, *engine.runtime(), &effects, actor, now)?;
             let mut live_inject = None;
             if let Request::LiveInject { teams, live } = &request {
+                let live: &LiveContent = live;
                 self.check_live(&record, teams, live).await?;
-                let (id, deliveries) =
-                    live_deliveries(exercise, teams, live, engine.runtime(), engine.elapsed(now), now)?;
+                let (id, deliveries) = live_deliveries(
+                    exercise,
+                    teams,
+                    live,
+                    engine.runtime(),
+                    engine.elapsed(now),
+                    now,
+                )?;
                 live_inject = Some(id);
                 step.deliveries.extend(deliveries);
             }
             match self.store.apply_step(step).await {
                 Ok(outcome) => {
-                    let exercise = ExerciseRecord { runtime: *engine.runtime(), version: outcome.version, ..record };
+                    let exercise = ExerciseRecord {
+                        runtime: *engine.runtime(),
+                        version: outcome.version,
+                        ..record
+                    };
                     self.after_commit(&exercise, &effects, &outcome).await;
                     info!(action = %request_name(&request), "command applied");
-                    return Ok(Outcome { exercise, effects, deliveries: outcome.deliveries, live_inject });
+                    return Ok(Outcome {
+                        exercise,
+                        effects,
+                        deliveries: outcome.deliveries,
+                        live_inject,
+                    });
                 }
-                Err(StoreError::Conflict { current_version: Some(_), .. }) => continue,
+                Err(StoreError::Conflict {
+                    current_version: Some(_),
+                    ..
+                }) => continue,
                 Err(e) => return Err(e.into()),
             }
         }
         Err(EngineError::Contended(ATTEMPTS))
     }
 
-    async fn check_live(&self, record: &ExerciseRecord, teams: &[TeamId], live: &LiveContent) -> Result<(), EngineError> {
+    async fn check_live(
+        &self,
+        record: &ExerciseRecord,
+        teams: &[TeamId],
+        live: &LiveContent,
+    ) -> Result<(), EngineError> {
         if teams.is_empty() {
-            return Err(EngineError::Invalid("choose at least one team for the live inject".into()));
+            return Err(EngineError::Invalid(
+                "choose at least one team for the live inject".into(),
+            ));
         }
         let known = self.store.exercise_teams(&record.id).await?;
         for team in teams {
             if !known.iter().any(|t| &t.team_id == team) {
-                return Err(EngineError::Invalid(format!("exercise {} has no team {team}", record.id)));
+                return Err(EngineError::Invalid(format!(
+                    "exercise {} has no team {team}",
+                    record.id
+                )));
             }
         }
-        let problems: Vec<String> =
-            check_content(&live.content).into_iter().filter(|p| p.is_error()).map(|p| p.to_string()).collect();
+        let problems: Vec<String> = check_content(&live.content)
+            .into_iter()
+            .filter(|p| p.is_error())
+            .map(|p| p.to_string())
+            .collect();
         if !problems.is_empty() {
             return Err(EngineError::Invalid(problems.join("; ")));
         }
@@ -110,7 +156,9 @@ impl EngineHandle {
             match self.store.get_media(name).await {
                 Ok(_) => {}
                 Err(StoreError::NotFound(_)) => {
-                    return Err(EngineError::Invalid(format!("media file {name:?} is not in the library")));
+                    return Err(EngineError::Invalid(format!(
+                        "media file {name:?} is not in the library"
+                    )));
                 }
                 Err(e) => return Err(e.into()),
             }
@@ -127,7 +175,11 @@ impl EngineHandle {
     ) -> Result<Outcome, EngineError> {
         let found = self.store.get_delivery(delivery).await?;
         if found.exercise_id != record.id {
-            return Err(StoreError::NotFound(format!("delivery {delivery} in exercise {}", record.id)).into());
+            return Err(StoreError::NotFound(format!(
+                "delivery {delivery} in exercise {}",
+                record.id
+            ))
+            .into());
         }
         self.store.mark_for_resend(delivery, actor, now).await?;
         let item = scip_store::StoredDelivery {
@@ -136,22 +188,43 @@ impl EngineHandle {
             seq: found.seq,
             payload: found.payload.clone(),
         };
-        let outcome = StepOutcome { version: record.version, deliveries: vec![item], last_event_seq: 0 };
+        let outcome = StepOutcome {
+            version: record.version,
+            deliveries: vec![item],
+            last_event_seq: 0,
+        };
         self.after_commit(&record, &[], &outcome).await;
-        Ok(Outcome { exercise: record, effects: vec![], deliveries: outcome.deliveries, live_inject: None })
+        Ok(Outcome {
+            exercise: record,
+            effects: vec![],
+            deliveries: outcome.deliveries,
+            live_inject: None,
+        })
     }
 
     /// Tells the relay, the owning engine, dashboards and pages what a committed step did.
-    pub(crate) async fn after_commit(&self, exercise: &ExerciseRecord, effects: &[Effect], outcome: &StepOutcome) {
+    pub(crate) async fn after_commit(
+        &self,
+        exercise: &ExerciseRecord,
+        effects: &[Effect],
+        outcome: &StepOutcome,
+    ) {
         if !outcome.deliveries.is_empty() {
             if let Some(relay) = &self.relay {
                 relay.enqueue(&exercise.id, &outcome.deliveries);
             }
-            self.hub.publish(LiveEvent::DeliveriesCreated { exercise: exercise.id.to_string() }).await;
+            self.hub
+                .publish(LiveEvent::DeliveriesCreated {
+                    exercise: exercise.id.to_string(),
+                })
+                .await;
         }
         self.announce(exercise, effects).await;
         self.hub
-            .publish(LiveEvent::ExerciseChanged { exercise: exercise.id.to_string(), version: exercise.version })
+            .publish(LiveEvent::ExerciseChanged {
+                exercise: exercise.id.to_string(),
+                version: exercise.version,
+            })
             .await;
     }
 }

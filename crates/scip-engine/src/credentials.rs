@@ -22,22 +22,40 @@ pub enum Provisioning {
     /// The embedded broker reads them from the store: nothing to write.
     #[default]
     Store,
-    /// An external Mosquitto: rewrite its files and make it reload.
-    Mosquitto(Arc<MosquittoProvisioner>),
+    /// An external Mosquitto: rewrite its files and make it reload. The credentials given
+    /// here (the engine's own, a monitor's) are always kept in the files.
+    Mosquitto(Arc<MosquittoProvisioner>, Vec<Credential>),
 }
 
 impl EngineHandle {
     /// Every credential of every exercise that is not stopped.
     pub async fn live_credentials(&self) -> Vec<Credential> {
         let mut out = Vec::new();
-        let Ok(page) = self.store.list_exercises(None, Paging::first(10_000)).await else { return out };
-        for exercise in page.items.iter().filter(|e| e.runtime.state != ExerciseState::Stopped) {
-            let Ok(teams) = self.store.exercise_teams(&exercise.id).await else { continue };
+        let Ok(page) = self.store.list_exercises(None, Paging::first(10_000)).await else {
+            return out;
+        };
+        for exercise in page
+            .items
+            .iter()
+            .filter(|e| e.runtime.state != ExerciseState::Stopped)
+        {
+            let Ok(teams) = self.store.exercise_teams(&exercise.id).await else {
+                continue;
+            };
             for team in teams {
-                let principal = Principal::Team { exercise: exercise.id.clone(), team: team.team_id.clone() };
-                match Credential::new(team.mqtt_username.clone(), team.mqtt_password.clone(), principal) {
+                let principal = Principal::Team {
+                    exercise: exercise.id.clone(),
+                    team: team.team_id.clone(),
+                };
+                match Credential::new(
+                    team.mqtt_username.clone(),
+                    team.mqtt_password.clone(),
+                    principal,
+                ) {
                     Ok(c) => out.push(c),
-                    Err(e) => warn!(exercise.id = %exercise.id, error = %e, "unusable MQTT credential"),
+                    Err(e) => {
+                        warn!(exercise.id = %exercise.id, error = %e, "unusable MQTT credential")
+                    }
                 }
             }
         }
@@ -46,8 +64,9 @@ impl EngineHandle {
 
     /// Brings an external broker's credentials in line with the live exercises.
     pub async fn credentials_changed(&self) {
-        if let Provisioning::Mosquitto(p) = &self.provisioning {
-            let creds = self.live_credentials().await;
+        if let Provisioning::Mosquitto(p, fixed) = &self.provisioning {
+            let mut creds = fixed.clone();
+            creds.extend(self.live_credentials().await);
             if let Err(e) = p.replace_all(creds).await {
                 warn!(error = %e, "could not update Mosquitto's password and ACL files");
             }
@@ -81,14 +100,22 @@ impl StoreAuthenticator {
     pub fn new(store: Store, engine_user: &str, engine_password: &str) -> Self {
         Self {
             store,
-            fixed: vec![(engine_user.to_owned(), digest(engine_password.as_bytes()), Principal::Engine)],
+            fixed: vec![(
+                engine_user.to_owned(),
+                digest(engine_password.as_bytes()),
+                Principal::Engine,
+            )],
             cache: Mutex::new(HashMap::new()),
         }
     }
 
     /// Adds a read-only monitor login.
     pub fn with_monitor(mut self, user: &str, password: &str) -> Self {
-        self.fixed.push((user.to_owned(), digest(password.as_bytes()), Principal::Monitor));
+        self.fixed.push((
+            user.to_owned(),
+            digest(password.as_bytes()),
+            Principal::Monitor,
+        ));
         self
     }
 }
@@ -105,16 +132,27 @@ impl Authenticator for StoreAuthenticator {
         {
             return bool::from(c.password.ct_eq(&given)).then(|| c.principal.clone());
         }
-        let team = self.store.find_team_by_mqtt_username(username).await.ok()??;
+        let team = self
+            .store
+            .find_team_by_mqtt_username(username)
+            .await
+            .ok()??;
         let stored = digest(team.mqtt_password.as_bytes());
-        let principal = Principal::Team { exercise: team.exercise_id.clone(), team: team.team_id.clone() };
+        let principal = Principal::Team {
+            exercise: team.exercise_id.clone(),
+            team: team.team_id.clone(),
+        };
         if let Ok(mut cache) = self.cache.lock() {
             if cache.len() > 10_000 {
                 cache.clear();
             }
             cache.insert(
                 username.to_owned(),
-                Cached { principal: principal.clone(), password: stored, until: Instant::now() + CACHE_FOR },
+                Cached {
+                    principal: principal.clone(),
+                    password: stored,
+                    until: Instant::now() + CACHE_FOR,
+                },
             );
         }
         bool::from(stored.ct_eq(&given)).then_some(principal)

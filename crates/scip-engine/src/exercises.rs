@@ -24,7 +24,9 @@ pub fn generate_access_code() -> String {
         if i == 4 {
             code.push('-');
         }
-        code.push(char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]));
+        code.push(char::from(
+            CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())],
+        ));
     }
     code
 }
@@ -32,19 +34,32 @@ pub fn generate_access_code() -> String {
 /// Normalises what a participant typed: upper case, spaces and dashes ignored, the dash put
 /// back in its place.
 pub fn normalize_access_code(typed: &str) -> String {
-    let plain: String =
-        typed.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect();
-    if plain.len() == 8 { format!("{}-{}", &plain[..4], &plain[4..]) } else { plain }
+    let plain: String = typed
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if plain.len() == 8 {
+        format!("{}-{}", &plain[..4], &plain[4..])
+    } else {
+        plain
+    }
 }
 
 fn generate_exercise_id() -> Result<ExerciseId, EngineError> {
     let mut rng = rand::rng();
-    let tail: String = (0..8).map(|_| char::from(b"abcdefghjkmnpqrstuvwxyz23456789"[rng.random_range(0..31)])).collect();
+    let tail: String = (0..8)
+        .map(|_| char::from(b"abcdefghjkmnpqrstuvwxyz23456789"[rng.random_range(0..31)]))
+        .collect();
     ExerciseId::new(format!("ex-{tail}")).map_err(|e| EngineError::Invalid(e.to_string()))
 }
 
 fn generate_password() -> String {
-    rand::rng().sample_iter(&Alphanumeric).take(32).map(char::from).collect()
+    rand::rng()
+        .sample_iter(&Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect()
 }
 
 /// What to launch.
@@ -74,7 +89,12 @@ impl EngineHandle {
         };
         let report = scip_core::validate_scenario(&scenario, &|_| true);
         if report.has_errors() {
-            let first = report.problems.iter().find(|p| p.is_error()).map(ToString::to_string).unwrap_or_default();
+            let first = report
+                .problems
+                .iter()
+                .find(|p| p.is_error())
+                .map(ToString::to_string)
+                .unwrap_or_default();
             return Err(EngineError::Invalid(format!(
                 "scenario {} version {version} has {} errors and cannot run (first: {first})",
                 scenario.id,
@@ -91,14 +111,18 @@ impl EngineHandle {
                     NewExerciseTeam::from_team(
                         t,
                         generate_access_code(),
-                        format!("team.{id}.{}", t.id),
+                        scip_bus::MqttUsername::for_team(&id, &t.id).to_string(),
                         generate_password(),
                     )
                 })
                 .collect();
             let new = NewExercise {
                 id: id.clone(),
-                name: request.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| scenario.name.clone()),
+                name: request
+                    .name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| scenario.name.clone()),
                 scenario_id: scenario.id.clone(),
                 scenario_version: version,
                 speed: request.speed,
@@ -112,15 +136,23 @@ impl EngineHandle {
                     self.credentials_changed().await;
                     info!(exercise.id = %record.id, scenario = %record.scenario_id, version, "exercise created");
                     self.hub
-                        .publish(LiveEvent::ExerciseChanged { exercise: record.id.to_string(), version: record.version })
+                        .publish(LiveEvent::ExerciseChanged {
+                            exercise: record.id.to_string(),
+                            version: record.version,
+                        })
                         .await;
                     return Ok(record);
                 }
-                Err(StoreError::Conflict { current_version: None, .. }) => continue,
+                Err(StoreError::Conflict {
+                    current_version: None,
+                    ..
+                }) => continue,
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(EngineError::Invalid("could not generate unique exercise credentials; try again".into()))
+        Err(EngineError::Invalid(
+            "could not generate unique exercise credentials; try again".into(),
+        ))
     }
 }
 
@@ -132,7 +164,10 @@ mod tests {
     fn access_codes_are_unambiguous_and_normalised() {
         let code = generate_access_code();
         assert_eq!(code.len(), 9);
-        assert!(code.chars().all(|c| c == '-' || CODE_ALPHABET.contains(&(c as u8))));
+        assert!(
+            code.chars()
+                .all(|c| c == '-' || CODE_ALPHABET.contains(&(c as u8)))
+        );
         assert_eq!(normalize_access_code(" k7qm 2xd9 "), "K7QM-2XD9");
         assert_eq!(normalize_access_code("K7QM-2XD9"), "K7QM-2XD9");
     }

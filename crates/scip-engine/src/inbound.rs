@@ -22,7 +22,12 @@ fn receipt_kind(kind: BusReceiptKind) -> ReceiptKind {
 
 /// Consumes receipts and presence from the engine's MQTT inbox until `cancel` fires. `owned`
 /// limits storage to exercises this process drives (`None`: store everything).
-pub async fn consume_inbound(handle: EngineHandle, mut inbox: Inbox, owned: Option<Owned>, cancel: CancellationToken) {
+pub async fn consume_inbound(
+    handle: EngineHandle,
+    mut inbox: Inbox,
+    owned: Option<Owned>,
+    cancel: CancellationToken,
+) {
     loop {
         let message = tokio::select! {
             _ = cancel.cancelled() => return,
@@ -53,7 +58,8 @@ pub async fn consume_inbound(handle: EngineHandle, mut inbox: Inbox, owned: Opti
                         continue;
                     }
                 };
-                let at = i64::try_from(payload.at.unix_timestamp_nanos() / 1_000_000).unwrap_or(now);
+                let at =
+                    i64::try_from(payload.at.unix_timestamp_nanos() / 1_000_000).unwrap_or(now);
                 let receipt = Receipt {
                     exercise: exercise.clone(),
                     team: team.clone(),
@@ -70,7 +76,11 @@ pub async fn consume_inbound(handle: EngineHandle, mut inbox: Inbox, owned: Opti
                                 exercise: exercise.to_string(),
                                 state: receipt.kind.as_str().to_owned(),
                                 at,
-                                deliveries: vec![DeliveryRef { team: team.to_string(), seq: payload.seq, delivery: String::new() }],
+                                deliveries: vec![DeliveryRef {
+                                    team: team.to_string(),
+                                    seq: payload.seq,
+                                    delivery: String::new(),
+                                }],
                             })
                             .await;
                     }
@@ -78,7 +88,9 @@ pub async fn consume_inbound(handle: EngineHandle, mut inbox: Inbox, owned: Opti
                     Err(StoreError::NotFound(what)) => {
                         debug!(exercise.id = %exercise, team.id = %team, seq = payload.seq, "receipt for {what}; ignored");
                     }
-                    Err(e) => warn!(exercise.id = %exercise, error = %e, "could not store a receipt"),
+                    Err(e) => {
+                        warn!(exercise.id = %exercise, error = %e, "could not store a receipt")
+                    }
                 }
             }
             Topic::Presence(exercise, team) => {
@@ -90,7 +102,11 @@ pub async fn consume_inbound(handle: EngineHandle, mut inbox: Inbox, owned: Opti
                     }
                 };
                 let viewers = if payload.online { payload.viewers } else { 0 };
-                if let Err(e) = handle.store.update_presence(exercise, team, viewers, now).await {
+                if let Err(e) = handle
+                    .store
+                    .update_presence(exercise, team, viewers, now)
+                    .await
+                {
                     debug!(exercise.id = %exercise, error = %e, "could not store presence");
                     continue;
                 }

@@ -50,7 +50,9 @@ pub struct EngineConfig {
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        Self { turn_grace_ms: scip_core::engine::DEFAULT_TURN_GRACE_MS }
+        Self {
+            turn_grace_ms: scip_core::engine::DEFAULT_TURN_GRACE_MS,
+        }
     }
 }
 
@@ -77,7 +79,9 @@ pub struct EngineHandle {
 
 impl std::fmt::Debug for EngineHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EngineHandle").field("hub", &self.hub).finish_non_exhaustive()
+        f.debug_struct("EngineHandle")
+            .field("hub", &self.hub)
+            .finish_non_exhaustive()
     }
 }
 
@@ -114,6 +118,8 @@ impl EngineHandle {
 
     /// The pure engine's settings for an exercise.
     pub fn settings(&self, record: &ExerciseRecord) -> EngineSettings {
-        EngineSettings { turn_grace_ms: record.turn_grace_ms }
+        EngineSettings {
+            turn_grace_ms: record.turn_grace_ms,
+        }
     }
 }

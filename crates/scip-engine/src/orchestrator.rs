@@ -76,8 +76,21 @@ const COOLDOWN: Duration = Duration::from_secs(10);
 
 impl Orchestrator {
     /// An orchestrator named `owner` (unique per process, e.g. host and pid).
-    pub fn new(handle: EngineHandle, host: Arc<dyn DashboardHost>, owner: String, owned: Owned) -> Self {
-        Self { handle, host, owner, owned, runners: HashMap::new(), cooldown: HashMap::new(), known_versions: HashMap::new() }
+    pub fn new(
+        handle: EngineHandle,
+        host: Arc<dyn DashboardHost>,
+        owner: String,
+        owned: Owned,
+    ) -> Self {
+        Self {
+            handle,
+            host,
+            owner,
+            owned,
+            runners: HashMap::new(),
+            cooldown: HashMap::new(),
+            known_versions: HashMap::new(),
+        }
     }
 
     /// Runs until `cancel` fires, then stops its runners, hands their dashboards back and
@@ -133,10 +146,17 @@ impl Orchestrator {
             if self.runners.contains_key(&id) || self.cooldown.contains_key(&id) {
                 continue;
             }
-            match self.handle.store.acquire_lease(&id, &self.owner, now, LEASE_TTL_MS).await {
+            match self
+                .handle
+                .store
+                .acquire_lease(&id, &self.owner, now, LEASE_TTL_MS)
+                .await
+            {
                 Ok(true) => self.start(id).await,
                 Ok(false) => {}
-                Err(e) => warn!(exercise.id = %id, error = %e, "could not take the exercise's lease"),
+                Err(e) => {
+                    warn!(exercise.id = %id, error = %e, "could not take the exercise's lease")
+                }
             }
         }
     }
@@ -144,13 +164,18 @@ impl Orchestrator {
     async fn start(&mut self, id: ExerciseId) {
         info!(exercise.id = %id, "driving exercise");
         self.owned.insert(&id);
-        if let (Ok(record), Ok(teams)) =
-            (self.handle.store.get_exercise(&id).await, self.handle.store.exercise_teams(&id).await)
-        {
+        if let (Ok(record), Ok(teams)) = (
+            self.handle.store.get_exercise(&id).await,
+            self.handle.store.exercise_teams(&id).await,
+        ) {
             self.host.ensure(record, teams).await;
         }
         let cancel = CancellationToken::new();
-        let task = tokio::spawn(run_exercise(self.handle.clone(), id.clone(), cancel.clone()));
+        let task = tokio::spawn(run_exercise(
+            self.handle.clone(),
+            id.clone(),
+            cancel.clone(),
+        ));
         self.runners.insert(id, Running { cancel, task });
     }
 
@@ -158,7 +183,12 @@ impl Orchestrator {
         let now = self.handle.clock.now();
         let ids: Vec<ExerciseId> = self.runners.keys().cloned().collect();
         for id in ids {
-            match self.handle.store.renew_lease(&id, &self.owner, now, LEASE_TTL_MS).await {
+            match self
+                .handle
+                .store
+                .renew_lease(&id, &self.owner, now, LEASE_TTL_MS)
+                .await
+            {
                 Ok(true) => self.notice_outside_changes(&id).await,
                 Ok(false) => {
                     warn!(exercise.id = %id, "lease lost to another orchestrator; letting go");
@@ -175,20 +205,31 @@ impl Orchestrator {
     /// against the database, an API replica without Redis) is noticed here, at the latest one
     /// renewal after it happened, and passed to the runner.
     async fn notice_outside_changes(&mut self, id: &ExerciseId) {
-        let Ok(record) = self.handle.store.get_exercise(id).await else { return };
+        let Ok(record) = self.handle.store.get_exercise(id).await else {
+            return;
+        };
         let known = self.known_versions.entry(id.clone()).or_default();
         if record.version > *known {
             *known = record.version;
-            self.handle.hub.publish_local(LiveEvent::ExerciseChanged { exercise: id.to_string(), version: record.version });
+            self.handle.hub.publish_local(LiveEvent::ExerciseChanged {
+                exercise: id.to_string(),
+                version: record.version,
+            });
         }
     }
 
     /// Removes runners that ended; a stopped exercise's dashboards are torn down.
     async fn reap(&mut self) {
-        let finished: Vec<ExerciseId> =
-            self.runners.iter().filter(|(_, r)| r.task.is_finished()).map(|(id, _)| id.clone()).collect();
+        let finished: Vec<ExerciseId> = self
+            .runners
+            .iter()
+            .filter(|(_, r)| r.task.is_finished())
+            .map(|(id, _)| id.clone())
+            .collect();
         for id in finished {
-            let Some(running) = self.runners.remove(&id) else { continue };
+            let Some(running) = self.runners.remove(&id) else {
+                continue;
+            };
             self.owned.remove(&id);
             self.known_versions.remove(&id);
             match running.task.await {
@@ -203,7 +244,8 @@ impl Orchestrator {
                 }
                 Ok(Err(e)) => {
                     warn!(exercise.id = %id, error = %e, "runner failed; the exercise will be claimed again shortly");
-                    self.cooldown.insert(id.clone(), tokio::time::Instant::now() + COOLDOWN);
+                    self.cooldown
+                        .insert(id.clone(), tokio::time::Instant::now() + COOLDOWN);
                     self.host.release(id.clone()).await;
                     let _ = self.handle.store.release_lease(&id, &self.owner).await;
                 }

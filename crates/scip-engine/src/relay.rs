@@ -46,7 +46,10 @@ impl Owned {
 
     /// A copy of the set.
     pub fn list(&self) -> Vec<ExerciseId> {
-        self.0.lock().map(|s| s.iter().cloned().collect()).unwrap_or_default()
+        self.0
+            .lock()
+            .map(|s| s.iter().cloned().collect())
+            .unwrap_or_default()
     }
 }
 
@@ -112,14 +115,32 @@ impl Relay {
         owned: Owned,
     ) -> (Self, RelayHandle) {
         let (tx, rx) = mpsc::unbounded_channel();
-        (Self { store, mqtt, layout, hub, clock, owned, rx }, RelayHandle { tx })
+        (
+            Self {
+                store,
+                mqtt,
+                layout,
+                hub,
+                clock,
+                owned,
+                rx,
+            },
+            RelayHandle { tx },
+        )
     }
 
     fn publish(&self, item: Item) -> Publishing {
         let mqtt = self.mqtt.clone();
         let topic = self.layout.feed(&item.exercise, &item.team);
         Box::pin(async move {
-            let result = mqtt.publish(&topic, item.payload.as_bytes().to_vec(), Qos::AtLeastOnce, false).await;
+            let result = mqtt
+                .publish(
+                    &topic,
+                    item.payload.as_bytes().to_vec(),
+                    Qos::AtLeastOnce,
+                    false,
+                )
+                .await;
             (item, result)
         })
     }
@@ -220,11 +241,14 @@ impl Relay {
                 let mut by_exercise: HashMap<&ExerciseId, Vec<DeliveryRef>> = HashMap::new();
                 for item in batch {
                     inflight.remove(&item.id);
-                    by_exercise.entry(&item.exercise).or_default().push(DeliveryRef {
-                        team: item.team.to_string(),
-                        seq: item.seq,
-                        delivery: item.id.to_string(),
-                    });
+                    by_exercise
+                        .entry(&item.exercise)
+                        .or_default()
+                        .push(DeliveryRef {
+                            team: item.team.to_string(),
+                            seq: item.seq,
+                            delivery: item.id.to_string(),
+                        });
                 }
                 for (exercise, deliveries) in by_exercise {
                     self.hub

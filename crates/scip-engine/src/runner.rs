@@ -48,9 +48,17 @@ struct Runner {
 impl Runner {
     async fn load(handle: &EngineHandle, id: &ExerciseId) -> Result<Self, EngineError> {
         let record = handle.store.get_exercise(id).await?;
-        let scenario = handle.scenarios.get(&handle.store, &record.scenario_id, record.scenario_version).await?;
+        let scenario = handle
+            .scenarios
+            .get(&handle.store, &record.scenario_id, record.scenario_version)
+            .await?;
         let done = handle.store.done_set(id).await?;
-        let engine = Engine::new(scenario.plan(), record.runtime, handle.settings(&record), done);
+        let engine = Engine::new(
+            scenario.plan(),
+            record.runtime,
+            handle.settings(&record),
+            done,
+        );
         Ok(Self {
             handle: handle.clone(),
             record,
@@ -81,7 +89,14 @@ impl Runner {
 
     /// The next instant something is due: an inject, the timer or the status.
     fn wake_at(&self, now: WallMs) -> Option<WallMs> {
-        [self.engine.next_deadline(now), self.next_timer, self.status_due].into_iter().flatten().min()
+        [
+            self.engine.next_deadline(now),
+            self.next_timer,
+            self.status_due,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Fires what is due and commits it. On a conflict or a storage failure the engine is
@@ -91,12 +106,21 @@ impl Runner {
         let effects = self.engine.poll(now);
         if !effects.is_empty() {
             let runtime = *self.engine.runtime();
-            let step = step_from_effects(&self.record, &self.scenario, runtime, &effects, "engine", now)?;
+            let step = step_from_effects(
+                &self.record,
+                &self.scenario,
+                runtime,
+                &effects,
+                "engine",
+                now,
+            )?;
             match self.handle.store.apply_step(step).await {
                 Ok(outcome) => {
                     self.record.runtime = runtime;
                     self.record.version = outcome.version;
-                    self.handle.after_commit(&self.record, &effects, &outcome).await;
+                    self.handle
+                        .after_commit(&self.record, &effects, &outcome)
+                        .await;
                     if runtime.state != ExerciseState::Running {
                         self.next_timer = None;
                     }
@@ -116,7 +140,9 @@ impl Runner {
             && now >= at
         {
             self.handle.publish_timer(&self.record, now).await;
-            self.next_timer = (self.record.runtime.state == ExerciseState::Running).then_some(at + TIMER_EVERY_MS).map(|t| t.max(now + 1));
+            self.next_timer = (self.record.runtime.state == ExerciseState::Running)
+                .then_some(at + TIMER_EVERY_MS)
+                .map(|t| t.max(now + 1));
         }
         if let Some(at) = self.status_due
             && now >= at
@@ -138,7 +164,11 @@ impl Runner {
 /// Drives one exercise until it is stopped or `cancel` fires. Storage outages are waited out
 /// with back-off; the runner never gives up on its own.
 #[instrument(skip_all, fields(exercise.id = %id))]
-pub async fn run_exercise(handle: EngineHandle, id: ExerciseId, cancel: CancellationToken) -> Result<RunnerExit, EngineError> {
+pub async fn run_exercise(
+    handle: EngineHandle,
+    id: ExerciseId,
+    cancel: CancellationToken,
+) -> Result<RunnerExit, EngineError> {
     let mut hub = handle.hub.subscribe();
     let mut backoff = Duration::from_millis(100);
     let mut runner = loop {
@@ -160,11 +190,18 @@ pub async fn run_exercise(handle: EngineHandle, id: ExerciseId, cancel: Cancella
     let mut failing = false;
     loop {
         if runner.record.runtime.state == ExerciseState::Stopped {
-            runner.handle.publish_status(&runner.record, runner.handle.clock.now()).await;
+            runner
+                .handle
+                .publish_status(&runner.record, runner.handle.clock.now())
+                .await;
             return Ok(RunnerExit::Stopped);
         }
         let now = handle.clock.now();
-        let wake = if failing { Some(now + i64::try_from(backoff.as_millis()).unwrap_or(5_000)) } else { runner.wake_at(now) };
+        let wake = if failing {
+            Some(now + i64::try_from(backoff.as_millis()).unwrap_or(5_000))
+        } else {
+            runner.wake_at(now)
+        };
         let sleep = async {
             match wake {
                 Some(at) => tokio::time::sleep_until(handle.clock.instant_of(at).into()).await,

@@ -24,10 +24,16 @@ impl LoadedScenario {
         let mut index = HashMap::new();
         for (t, team) in scenario.teams.iter().enumerate() {
             for (i, inject) in team.timeline.iter().enumerate() {
-                index.entry((team.id.clone(), inject.id.clone())).or_insert((t, i));
+                index
+                    .entry((team.id.clone(), inject.id.clone()))
+                    .or_insert((t, i));
             }
         }
-        Self { scenario, version, index }
+        Self {
+            scenario,
+            version,
+            index,
+        }
     }
 
     /// A team's inject.
@@ -56,15 +62,22 @@ impl LoadedScenario {
 /// Loaded scenario versions, shared by every exercise of this process.
 #[derive(Debug, Clone, Default)]
 pub struct ScenarioCache {
-    loaded: Arc<Mutex<HashMap<(ScenarioId, u32), Arc<LoadedScenario>>>>,
+    loaded: Arc<Mutex<Loaded>>,
 }
+
+type Loaded = HashMap<(ScenarioId, u32), Arc<LoadedScenario>>;
 
 /// Versions kept; an older one is dropped when more are loaded (it is read again if needed).
 const KEEP: usize = 64;
 
 impl ScenarioCache {
     /// The scenario version, from the cache or the store.
-    pub async fn get(&self, store: &Store, id: &ScenarioId, version: u32) -> StoreResult<Arc<LoadedScenario>> {
+    pub async fn get(
+        &self,
+        store: &Store,
+        id: &ScenarioId,
+        version: u32,
+    ) -> StoreResult<Arc<LoadedScenario>> {
         let key = (id.clone(), version);
         if let Some(found) = self.loaded.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return Ok(found);

@@ -19,7 +19,8 @@ pub fn media_path(name: &str) -> String {
 
 /// Wall ms as an RFC 3339 timestamp.
 pub fn wall_to_datetime(now: WallMs) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(now) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(now) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
 /// The stored form of a payload: a JSON object (the store adds `seq` and `delivery_id`).
@@ -89,9 +90,14 @@ pub fn scheduled_delivery(
     run: u32,
     now: WallMs,
 ) -> Result<NewDelivery, EngineError> {
-    let inject = scenario.inject(&firing.team, &firing.inject).ok_or_else(|| {
-        EngineError::Invalid(format!("team {} has no inject {} in this scenario", firing.team, firing.inject))
-    })?;
+    let inject = scenario
+        .inject(&firing.team, &firing.inject)
+        .ok_or_else(|| {
+            EngineError::Invalid(format!(
+                "team {} has no inject {} in this scenario",
+                firing.team, firing.inject
+            ))
+        })?;
     let body = payload(PayloadParts {
         exercise,
         team: &firing.team,
@@ -108,7 +114,12 @@ pub fn scheduled_delivery(
         run,
         now,
     });
-    Ok(NewDelivery::from_firing(firing, inject.inject_type(), inject.content.title(), body))
+    Ok(NewDelivery::from_firing(
+        firing,
+        inject.inject_type(),
+        inject.content.title(),
+        body,
+    ))
 }
 
 /// The deliveries of one ad-hoc inject to several teams (one shared inject id).
@@ -120,7 +131,12 @@ pub fn live_deliveries(
     elapsed_ms: u64,
     now: WallMs,
 ) -> Result<(InjectId, Vec<NewDelivery>), EngineError> {
-    let suffix: String = ulid::Ulid::generate().to_string().to_lowercase().chars().skip(16).collect();
+    let suffix: String = ulid::Ulid::generate()
+        .to_string()
+        .to_lowercase()
+        .chars()
+        .skip(16)
+        .collect();
     let inject = InjectId::new(format!("live-{}-{suffix}", elapsed_ms / 1000))
         .map_err(|e| EngineError::Invalid(format!("live inject id: {e}")))?;
     let turn = runtime.turn.map(|t| t.current);
@@ -192,7 +208,13 @@ pub fn step_from_effects(
     for effect in effects {
         match effect {
             Effect::Announce(a) => events.push(announcement_event(a)),
-            Effect::Fire(f) => deliveries.push(scheduled_delivery(&record.id, scenario, f, runtime.run, now)?),
+            Effect::Fire(f) => deliveries.push(scheduled_delivery(
+                &record.id,
+                scenario,
+                f,
+                runtime.run,
+                now,
+            )?),
             Effect::Skip(s) => skips.push(s.clone()),
         }
     }
@@ -218,7 +240,13 @@ mod tests {
         let e = announcement_event(&Announcement::Paused { auto: true });
         assert_eq!(e.kind, "paused");
         assert_eq!(e.data, serde_json::json!({"auto": true}));
-        assert_eq!(announcement_kind(&Announcement::TurnComplete { turn: 1, total_turns: 3 }), "turn_complete");
+        assert_eq!(
+            announcement_kind(&Announcement::TurnComplete {
+                turn: 1,
+                total_turns: 3
+            }),
+            "turn_complete"
+        );
     }
 
     #[test]

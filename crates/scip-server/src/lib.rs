@@ -8,6 +8,7 @@
 //! - [`state`]: the state handlers receive; [`router`]: every route; [`serve`]: the listener
 //!   loop; [`ops`]: health and readiness.
 
+pub mod app;
 pub mod auth;
 pub mod error;
 pub mod ops;

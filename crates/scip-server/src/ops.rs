@@ -21,8 +21,13 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
 /// the failing part otherwise.
 pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     let database = state.store.ping().await.err().map(|e| e.to_string());
-    let broker = (!state.engine.mqtt.is_connected()).then(|| format!("not connected to {}", state.engine.mqtt.broker()));
-    let redis = if state.shared.is_redis() { state.shared.ping().await.err().map(|e| e.to_string()) } else { None };
+    let broker = (!state.engine.mqtt.is_connected())
+        .then(|| format!("not connected to {}", state.engine.mqtt.broker()));
+    let redis = if state.shared.is_redis() {
+        state.shared.ping().await.err().map(|e| e.to_string())
+    } else {
+        None
+    };
     let check = |failure: &Option<String>| match failure {
         None => json!({"ok": true}),
         Some(why) => json!({"ok": false, "error": why}),
@@ -31,12 +36,20 @@ pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     if state.shared.is_redis() {
         checks["redis"] = check(&redis);
     }
-    let failing: Vec<&str> = [("database", &database), ("broker", &broker), ("redis", &redis)]
-        .into_iter()
-        .filter(|(_, f)| f.is_some())
-        .map(|(name, _)| name)
-        .collect();
-    let status = if failing.is_empty() { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let failing: Vec<&str> = [
+        ("database", &database),
+        ("broker", &broker),
+        ("redis", &redis),
+    ]
+    .into_iter()
+    .filter(|(_, f)| f.is_some())
+    .map(|(name, _)| name)
+    .collect();
+    let status = if failing.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     let body = json!({
         "status": if failing.is_empty() { "ready" } else { "unavailable" },
         "failing": failing,

@@ -77,7 +77,13 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     /// Builds the state.
-    pub fn new(settings: ServerSettings, store: Store, engine: EngineHandle, shared: SharedState, jwt_secret: &[u8]) -> Self {
+    pub fn new(
+        settings: ServerSettings,
+        store: Store,
+        engine: EngineHandle,
+        shared: SharedState,
+        jwt_secret: &[u8],
+    ) -> Self {
         Self(Arc::new(AppParts {
             settings,
             store,

@@ -25,6 +25,13 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run SCIP: the all-in-one server (API, portal, engine, embedded broker, dashboards), or
+    /// one role of a distributed deployment.
+    Serve(commands::serve::Args),
+    /// Apply database migrations (also done at every start) and print the schema version.
+    Migrate(commands::migrate::Args),
+    /// Exit 0 when a local SCIP process answers `/health` (for container health checks).
+    Health(commands::health::Args),
     /// Print the configuration in effect (secrets masked) and where settings come from.
     Config(commands::config::Args),
     /// Check scenario files (bundle, SCIP v3, MSEL CSV/XLSX): one line per problem.
@@ -37,6 +44,9 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     let config_file = cli.config.clone();
     match cli.command {
+        Command::Serve(args) => commands::serve::run(config_file.as_deref(), args),
+        Command::Migrate(args) => commands::migrate::run(config_file.as_deref(), args),
+        Command::Health(args) => commands::health::run(args),
         Command::Config(args) => commands::config::run(config_file.as_deref(), args),
         Command::Validate(args) => commands::validate::run(args),
         Command::Convert(args) => commands::convert::run(args),

@@ -5,6 +5,8 @@ use clap::Parser;
 mod cli;
 mod commands;
 mod config;
+mod dashboards;
+mod logging;
 
 fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();

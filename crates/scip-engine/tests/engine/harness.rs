@@ -8,11 +8,13 @@ use std::time::Duration;
 use scip_bus::payload::DeliveryPayload;
 use scip_bus::{BrokerConfig, ClientConfig, EmbeddedBroker, Inbox, MqttClient, Qos, TopicLayout};
 use scip_core::engine::Speed;
-use scip_core::model::{Content, Inject, Mode, Priority, Scenario, Sms, Team, TeamKind, TeamResources};
+use scip_core::model::{
+    Content, Inject, Mode, Priority, Scenario, Sms, Team, TeamKind, TeamResources,
+};
 use scip_core::{ExerciseId, InjectId, ScenarioId, TeamId};
 use scip_engine::{
-    EngineConfig, EngineHandle, Hub, LaunchRequest, NoDashboards, Orchestrator, Owned, ProcessClock, Provisioning,
-    Relay, StoreAuthenticator,
+    EngineConfig, EngineHandle, Hub, LaunchRequest, NoDashboards, Orchestrator, Owned,
+    ProcessClock, Provisioning, Relay, StoreAuthenticator,
 };
 use scip_store::{DashboardRuntime, Store, VersionNote};
 use tokio_util::sync::CancellationToken;
@@ -41,7 +43,8 @@ impl Db {
 }
 
 pub struct Harness {
-    pub db: Db,
+    /// Kept so the database lives as long as the harness.
+    pub _db: Db,
     pub store: Store,
     pub engine: EngineHandle,
     pub broker: Option<EmbeddedBroker>,
@@ -55,8 +58,14 @@ impl Harness {
     pub async fn start(db: Db) -> Self {
         let store = Store::connect(&db.url()).await.unwrap();
         let cancel = CancellationToken::new();
-        let auth = Arc::new(StoreAuthenticator::new(store.clone(), ENGINE_USER, ENGINE_PASSWORD));
-        let broker = EmbeddedBroker::start(BrokerConfig::loopback(), auth, cancel.child_token()).await.unwrap();
+        let auth = Arc::new(StoreAuthenticator::new(
+            store.clone(),
+            ENGINE_USER,
+            ENGINE_PASSWORD,
+        ));
+        let broker = EmbeddedBroker::start(BrokerConfig::loopback(), auth, cancel.child_token())
+            .await
+            .unwrap();
         let port = broker.tcp_addr().port();
         let mut h = Self::with_broker(db, store, port, cancel).await;
         h.broker = Some(broker);
@@ -66,8 +75,12 @@ impl Harness {
     /// Engine against a broker already listening on `port`.
     pub async fn with_broker(db: Db, store: Store, port: u16, cancel: CancellationToken) -> Self {
         let (mqtt, inbox) = MqttClient::start(
-            ClientConfig::tcp("127.0.0.1", port, scip_bus::client::unique_client_id("engine"))
-                .credentials(ENGINE_USER, ENGINE_PASSWORD),
+            ClientConfig::tcp(
+                "127.0.0.1",
+                port,
+                scip_bus::client::unique_client_id("engine"),
+            )
+            .credentials(ENGINE_USER, ENGINE_PASSWORD),
             cancel.child_token(),
         )
         .unwrap();
@@ -76,8 +89,14 @@ impl Harness {
         let hub = Hub::local();
         let clock = ProcessClock::new();
         let owned = Owned::default();
-        let (relay, relay_handle) =
-            Relay::new(store.clone(), mqtt.clone(), layout.clone(), hub.clone(), clock, owned.clone());
+        let (relay, relay_handle) = Relay::new(
+            store.clone(),
+            mqtt.clone(),
+            layout.clone(),
+            hub.clone(),
+            clock,
+            owned.clone(),
+        );
         let engine = EngineHandle::new(
             store.clone(),
             hub,
@@ -88,8 +107,18 @@ impl Harness {
             Provisioning::Store,
         )
         .with_relay(relay_handle);
-        mqtt.subscribe(&layout.all_teams_filter(scip_bus::TopicKind::Receipts), Qos::AtLeastOnce).await.unwrap();
-        mqtt.subscribe(&layout.all_teams_filter(scip_bus::TopicKind::Presence), Qos::AtLeastOnce).await.unwrap();
+        mqtt.subscribe(
+            &layout.all_teams_filter(scip_bus::TopicKind::Receipts),
+            Qos::AtLeastOnce,
+        )
+        .await
+        .unwrap();
+        mqtt.subscribe(
+            &layout.all_teams_filter(scip_bus::TopicKind::Presence),
+            Qos::AtLeastOnce,
+        )
+        .await
+        .unwrap();
         let mut tasks = Vec::new();
         tasks.push(tokio::spawn(relay.run(cancel.child_token())));
         tasks.push(tokio::spawn(scip_engine::inbound::consume_inbound(
@@ -98,14 +127,30 @@ impl Harness {
             Some(owned.clone()),
             cancel.child_token(),
         )));
-        let orchestrator = Orchestrator::new(engine.clone(), Arc::new(NoDashboards), "test-node".into(), owned);
+        let orchestrator = Orchestrator::new(
+            engine.clone(),
+            Arc::new(NoDashboards),
+            "test-node".into(),
+            owned,
+        );
         tasks.push(tokio::spawn(orchestrator.run(cancel.child_token())));
-        Self { db, store, engine, broker: None, broker_port: port, cancel, tasks }
+        Self {
+            db,
+            store,
+            engine,
+            broker: None,
+            broker_port: port,
+            cancel,
+            tasks,
+        }
     }
 
     /// Stores a scenario and launches an exercise of it.
     pub async fn launch(&self, scenario: &Scenario, speed: f64) -> ExerciseId {
-        self.store.create_scenario(scenario, &VersionNote::by("tester"), 0).await.unwrap();
+        self.store
+            .create_scenario(scenario, &VersionNote::by("tester"), 0)
+            .await
+            .unwrap();
         let record = self
             .engine
             .launch(LaunchRequest {
@@ -133,7 +178,13 @@ impl Harness {
 }
 
 /// A scenario of `teams` teams × `per_team` SMS injects, `gap_ms` apart from `first_ms`.
-pub fn clock_scenario(id: &str, teams: usize, per_team: usize, first_ms: u64, gap_ms: u64) -> Scenario {
+pub fn clock_scenario(
+    id: &str,
+    teams: usize,
+    per_team: usize,
+    first_ms: u64,
+    gap_ms: u64,
+) -> Scenario {
     Scenario {
         id: ScenarioId::new(id).unwrap(),
         name: format!("Scenario {id}"),
@@ -155,7 +206,11 @@ pub fn clock_scenario(id: &str, teams: usize, per_team: usize, first_ms: u64, ga
                         at_ms: first_ms + gap_ms * i as u64,
                         turn: None,
                         priority: Priority::Medium,
-                        content: Content::Sms(Sms { from: "Ops".into(), body: format!("message {i}"), ..Sms::default() }),
+                        content: Content::Sms(Sms {
+                            from: "Ops".into(),
+                            body: format!("message {i}"),
+                            ..Sms::default()
+                        }),
                         media: vec![],
                         notes: None,
                         expected_action: None,
@@ -177,15 +232,30 @@ pub struct FeedWatcher {
 impl FeedWatcher {
     pub async fn start(port: u16, cancel: &CancellationToken) -> Self {
         let (client, inbox) = MqttClient::start(
-            ClientConfig::tcp("127.0.0.1", port, scip_bus::client::unique_client_id("watcher"))
-                .credentials(ENGINE_USER, ENGINE_PASSWORD),
+            ClientConfig::tcp(
+                "127.0.0.1",
+                port,
+                scip_bus::client::unique_client_id("watcher"),
+            )
+            .credentials(ENGINE_USER, ENGINE_PASSWORD),
             cancel.child_token(),
         )
         .unwrap();
         client.wait_connected().await.unwrap();
         let layout = TopicLayout::default();
-        client.subscribe(&layout.all_teams_filter(scip_bus::TopicKind::Feed), Qos::AtLeastOnce).await.unwrap();
-        Self { _client: client, inbox, received: BTreeMap::new(), duplicates: 0 }
+        client
+            .subscribe(
+                &layout.all_teams_filter(scip_bus::TopicKind::Feed),
+                Qos::AtLeastOnce,
+            )
+            .await
+            .unwrap();
+        Self {
+            _client: client,
+            inbox,
+            received: BTreeMap::new(),
+            duplicates: 0,
+        }
     }
 
     /// Collects until `count` distinct deliveries arrived or `timeout` passed.
@@ -195,7 +265,11 @@ impl FeedWatcher {
             match tokio::time::timeout_at(deadline, self.inbox.recv()).await {
                 Ok(Some(msg)) => {
                     let p = DeliveryPayload::parse(&msg.payload).unwrap();
-                    if self.received.insert((p.team_id.to_string(), p.seq), p).is_some() {
+                    if self
+                        .received
+                        .insert((p.team_id.to_string(), p.seq), p)
+                        .is_some()
+                    {
                         self.duplicates += 1;
                     }
                 }

@@ -2,5 +2,5 @@
 //! brokers, with an independent subscriber checking what arrives.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod harness;
 mod delivery;
+mod harness;

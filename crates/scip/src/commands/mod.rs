@@ -2,5 +2,8 @@
 
 pub mod config;
 pub mod convert;
+pub mod health;
 pub mod input;
+pub mod migrate;
+pub mod serve;
 pub mod validate;
