@@ -135,7 +135,7 @@ impl Harness {
         );
         tasks.push(tokio::spawn(orchestrator.run(cancel.child_token())));
         Self {
-            db,
+            _db: db,
             store,
             engine,
             broker: None,
