@@ -43,11 +43,13 @@ struct Runner {
     next_timer: Option<WallMs>,
     status_due: Option<WallMs>,
     last_status: WallMs,
+    last_event_seq: u64,
 }
 
 impl Runner {
     async fn load(handle: &EngineHandle, id: &ExerciseId) -> Result<Self, EngineError> {
         let record = handle.store.get_exercise(id).await?;
+        let record_event_seq = record.event_seq;
         let scenario = handle
             .scenarios
             .get(&handle.store, &record.scenario_id, record.scenario_version)
@@ -67,14 +69,19 @@ impl Runner {
             next_timer: None,
             status_due: None,
             last_status: 0,
+            last_event_seq: record_event_seq,
         })
     }
 
     async fn reload(&mut self) -> Result<(), EngineError> {
         let fresh = Self::load(&self.handle, &self.record.id).await?;
+        let since = self.last_event_seq;
         self.record = fresh.record;
         self.scenario = fresh.scenario;
         self.engine = fresh.engine;
+        // Announce what others (commands from the API or the command line) did meanwhile.
+        let announced = self.handle.replay_announcements(&self.record, since).await;
+        self.last_event_seq = announced.max(since);
         self.refresh_clock_outputs().await;
         Ok(())
     }
@@ -118,9 +125,9 @@ impl Runner {
                 Ok(outcome) => {
                     self.record.runtime = runtime;
                     self.record.version = outcome.version;
-                    self.handle
-                        .after_commit(&self.record, &effects, &outcome)
-                        .await;
+                    self.last_event_seq = outcome.last_event_seq;
+                    self.handle.after_commit(&self.record, &outcome).await;
+                    self.handle.announce(&self.record, &effects).await;
                     if runtime.state != ExerciseState::Running {
                         self.next_timer = None;
                     }
