@@ -208,23 +208,6 @@ impl Drop for Mosquitto {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn database_name_is_replaced_keeping_the_query() {
-        assert_eq!(
-            replace_db_name("postgres://u@h:5432/postgres?sslmode=disable", "x"),
-            "postgres://u@h:5432/x?sslmode=disable"
-        );
-        assert_eq!(
-            replace_db_name("postgres://u@h:5432", "x"),
-            "postgres://u@h:5432/x"
-        );
-    }
-}
-
 /// A private PostgreSQL server (its own cluster in a temporary folder, on a free port) that a
 /// test may stop and restart. Needs the PostgreSQL server binaries and, when run as root, the
 /// `postgres` system user (PostgreSQL refuses to run as root).
@@ -344,5 +327,22 @@ impl PrivatePostgres {
 impl Drop for PrivatePostgres {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_name_is_replaced_keeping_the_query() {
+        assert_eq!(
+            replace_db_name("postgres://u@h:5432/postgres?sslmode=disable", "x"),
+            "postgres://u@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(
+            replace_db_name("postgres://u@h:5432", "x"),
+            "postgres://u@h:5432/x"
+        );
     }
 }

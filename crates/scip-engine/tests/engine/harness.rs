@@ -416,11 +416,8 @@ impl FeedWatcher {
         for team in teams {
             for item in store.team_feed(exercise, team, 0, 10_000).await.unwrap() {
                 let key = (team.to_string(), item.seq);
-                if !self.received.contains_key(&key) {
-                    self.received.insert(
-                        key,
-                        DeliveryPayload::parse(item.payload.as_bytes()).unwrap(),
-                    );
+                if let std::collections::btree_map::Entry::Vacant(slot) = self.received.entry(key) {
+                    slot.insert(DeliveryPayload::parse(item.payload.as_bytes()).unwrap());
                     self.from_history += 1;
                 }
             }
