@@ -40,9 +40,8 @@ impl EngineHandle {
         for a in announcements {
             let payload = ControlPayload::announce(a, self.turns(record, total), at);
             if let Ok(bytes) = encode("control", &payload)
-                && let Err(e) = self
-                    .mqtt
-                    .publish(&topic, bytes, Qos::AtLeastOnce, false)
+                && let Some(mqtt) = &self.mqtt
+                && let Err(e) = mqtt.publish(&topic, bytes, Qos::AtLeastOnce, false)
                     .await
             {
                 debug!(exercise.id = %record.id, error = %e, "control message not published");
@@ -105,9 +104,8 @@ impl EngineHandle {
             wall_to_datetime(now),
         );
         if let Ok(bytes) = encode("timer", &payload)
-            && let Err(e) = self
-                .mqtt
-                .publish(&self.layout.timer(&record.id), bytes, Qos::AtMostOnce, true)
+            && let Some(mqtt) = &self.mqtt
+                && let Err(e) = mqtt.publish(&self.layout.timer(&record.id), bytes, Qos::AtMostOnce, true)
                 .await
         {
             debug!(exercise.id = %record.id, error = %e, "timer not published");
@@ -150,9 +148,8 @@ impl EngineHandle {
             at: wall_to_datetime(now),
         };
         if let Ok(bytes) = encode("status", &payload)
-            && let Err(e) = self
-                .mqtt
-                .publish(
+            && let Some(mqtt) = &self.mqtt
+                && let Err(e) = mqtt.publish(
                     &self.layout.status(&record.id),
                     bytes,
                     Qos::AtLeastOnce,

@@ -273,7 +273,7 @@ impl RunningApp {
         let mut engine = EngineHandle::new(
             store.clone(),
             hub.clone(),
-            mqtt.clone(),
+            Some(mqtt.clone()),
             layout.clone(),
             clock,
             config.engine.clone(),

@@ -167,7 +167,7 @@ impl Harness {
         let engine = EngineHandle::new(
             store.clone(),
             hub,
-            mqtt.clone(),
+            Some(mqtt.clone()),
             layout.clone(),
             clock,
             EngineConfig { turn_grace_ms: 300 },
