@@ -39,7 +39,7 @@
     // Count characters as people see them (code points), like the server's chars().count().
     var length = Array.from(field.value).length;
     counter.textContent = length + " / " + max;
-    counter.classList.toggle("is-near", length <= max && length > max * 0.9);
+    counter.classList.toggle("is-near", length <= max && length >= max * 0.9);
     counter.classList.toggle("is-over", length > max);
     if (length > max) field.setAttribute("aria-invalid", "true");
     else if (!field.closest(".field--invalid")) field.removeAttribute("aria-invalid");

@@ -33,7 +33,6 @@ const GALLERY_CSS: &str = "
 .gallery-swatch { display: grid; gap: 2px; width: 7.5rem; }
 .gallery-swatch__chip { height: 2.75rem; border-radius: var(--radius); border: 1px solid var(--c-border); }
 .gallery-focus { outline: 2px solid var(--c-focus); outline-offset: 2px; }
-.modal--static { position: static; display: flex; flex-direction: column; margin: 0; width: 100%; }
 ";
 
 /// The gallery has no server to stream from: show connection indicators as they look when
