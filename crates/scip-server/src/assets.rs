@@ -41,7 +41,10 @@ pub fn versioned_url(base: &str, path: &str) -> String {
     match version(path) {
         Some(v) => format!("{base}/{path}?v={v}"),
         None => {
-            tracing::warn!(asset.path = path, "a page links an asset that does not exist");
+            tracing::warn!(
+                asset.path = path,
+                "a page links an asset that does not exist"
+            );
             format!("{base}/{path}")
         }
     }

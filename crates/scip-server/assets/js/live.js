@@ -1,13 +1,9 @@
 /* SCIP live: a Server-Sent Events connection that stays up, says how it is doing, and hands
  * named events to the page.
  *
- *   var live = SCIP.live.connect("/exercises/ex-7/events", {
- *     events: { timer: onTimer, delivery: onDelivery },   // handlers get (data, event)
- *     indicator: "[data-live-indicator]",                 // default; elements to keep updated
- *     resumeParam: "after",                               // default; see below
- *     staleAfterMs: 45000                                 // reconnect when silent this long
- *   });
- *   live.on("receipt", fn); live.close();
+ *   var live = SCIP.live.connect(url, { events: { delivery: fn },  // handlers get (data, event)
+ *     indicator: "[data-live-indicator]", resumeParam: "after", staleAfterMs: 0 });  // defaults
+ *   live.on("receipt", fn); live.close(); live.reconnect();
  *
  * States: "connecting" → "online"; after a drop "reconnecting", and "offline" when the browser
  * is offline or the server keeps refusing. Indicators get data-state and their
@@ -27,10 +23,7 @@
 
   function parse(text) {
     var first = text.charAt(0);
-    if (first === "{" || first === "[") {
-      try { return JSON.parse(text); } catch (e) { return text; }
-    }
-    return text;
+    try { return first === "{" || first === "[" || first === "\"" ? JSON.parse(text) : text; } catch (e) { return text; }
   }
 
   function withParam(url, name, value) {
@@ -187,6 +180,7 @@
    *   html   {html, target, position}                      → SCIP.live.insert (position
    *          "afterbegin" (default), "beforeend", or "replace" to swap the target's content)
    *   toast  {message, kind, title}                        → SCIP.ui.toast
+   *   unread {news: 2, sms: 0, …}                          → [data-unread-count] badges
    *   reload {}                                            → reloads the page
    * Pages add their own with SCIP.live.page.on(name, fn). */
   function autoConnect() {
@@ -205,6 +199,16 @@
           }
         },
         toast: function (data) { if (SCIP.ui) SCIP.ui.toast(data.message, data); },
+        unread: function (counts) {
+          Object.keys(counts).forEach(function (key) {
+            var nodes = document.querySelectorAll('[data-unread-count="' + key + '"]');
+            for (var i = 0; i < nodes.length; i++) {
+              nodes[i].textContent = counts[key];
+              nodes[i].hidden = !counts[key];
+              nodes[i].setAttribute("aria-label", counts[key] + " unread");
+            }
+          });
+        },
         reload: function () { window.location.reload(); }
       }
     });

@@ -80,18 +80,54 @@ fn render_pages() -> askama::Result<Vec<Page>> {
     Ok(vec![
         page("components.html", "Component gallery", portal::components())?,
         page("portal-home.html", "Portal: home", portal::home())?,
-        page("exercise-control.html", "Portal: exercise control", portal::exercise_control())?,
-        page("scenario-editor.html", "Portal: scenario editor", portal::scenario_editor())?,
-        page("media-library.html", "Portal: media library", portal::media_library())?,
-        page("report.html", "Portal: after-action report", portal::report())?,
+        page(
+            "exercise-control.html",
+            "Portal: exercise control",
+            portal::exercise_control(),
+        )?,
+        page(
+            "scenario-editor.html",
+            "Portal: scenario editor",
+            portal::scenario_editor(),
+        )?,
+        page(
+            "media-library.html",
+            "Portal: media library",
+            portal::media_library(),
+        )?,
+        page(
+            "report.html",
+            "Portal: after-action report",
+            portal::report(),
+        )?,
         page("sign-in.html", "Portal: sign in", portal::sign_in())?,
         page("dashboard-all.html", "Dashboard: All", dashboard::all())?,
-        page("dashboard-email.html", "Dashboard: E-mail", dashboard::email())?,
+        page(
+            "dashboard-email.html",
+            "Dashboard: E-mail",
+            dashboard::email(),
+        )?,
         page("dashboard-sms.html", "Dashboard: SMS", dashboard::sms())?,
-        page("dashboard-intel.html", "Dashboard: Intel (paused)", dashboard::intel())?,
-        page("dashboard-ended.html", "Dashboard: Social (ended)", dashboard::social_ended())?,
-        page("dashboard-access.html", "Dashboard: access code", dashboard::access())?,
-        page("news-wall.html", "News wall (public feed)", dashboard::wall())?,
+        page(
+            "dashboard-intel.html",
+            "Dashboard: Intel (paused)",
+            dashboard::intel(),
+        )?,
+        page(
+            "dashboard-ended.html",
+            "Dashboard: Social (ended)",
+            dashboard::social_ended(),
+        )?,
+        page(
+            "dashboard-access.html",
+            "Dashboard: access code",
+            dashboard::access(),
+        )?,
+        page(
+            "news-wall.html",
+            "News wall (public feed)",
+            dashboard::wall(),
+        )?,
     ])
 }
 

@@ -79,7 +79,10 @@ pub fn portal_shell_with_flash(current: PortalSection, flash: Flash) -> PortalSh
 }
 
 pub fn saved_flash() -> Flash {
-    Flash::new(FlashKind::Success, "Timeline saved: 14 injects, 2 teams changed.")
+    Flash::new(
+        FlashKind::Success,
+        "Timeline saved: 14 injects, 2 teams changed.",
+    )
 }
 
 fn portal_href(section: PortalSection) -> &'static str {
@@ -145,13 +148,20 @@ pub fn meta(id: &str, time: &str, kind: InjectType, priority: Priority, unread: 
 
 pub fn tanker_alert(unread: bool) -> AlertCard {
     AlertCard {
-        meta: meta("d-31", "T+33:40", InjectType::Alert, Priority::Urgent, unread),
+        meta: meta(
+            "d-31",
+            "T+33:40",
+            InjectType::Alert,
+            Priority::Urgent,
+            unread,
+        ),
         severity: AlertSeverity::Critical,
         title: "MV Serra Nova reports loss of propulsion 2 nm off the north channel".into(),
-        message: "The tanker (21,400 t, carrying industrial solvents) is drifting east at 1.5 knots. \
+        message:
+            "The tanker (21,400 t, carrying industrial solvents) is drifting east at 1.5 knots. \
                   Coastguard tug Aldine Star is 40 minutes away. Decide on channel closure and \
                   shoreline warnings."
-            .into(),
+                .into(),
     }
 }
 
@@ -168,7 +178,10 @@ pub fn shipping_news(feature: bool) -> NewsCard {
         source: "Calder Broadcasting".into(),
         author: Some("Elin Marsh, transport correspondent".into()),
         location: Some("Port Aldine".into()),
-        image: Some(picture("harbour.svg", "Cranes at Port Aldine container terminal at dusk")),
+        image: Some(picture(
+            "harbour.svg",
+            "Cranes at Port Aldine container terminal at dusk",
+        )),
         breaking: true,
         feature,
     }
@@ -193,14 +206,23 @@ pub fn storm_news() -> NewsCard {
 
 pub fn waves_post() -> SocialCard {
     SocialCard {
-        meta: meta("d-12", "T+18:10", InjectType::Social, Priority::Medium, true),
+        meta: meta(
+            "d-12",
+            "T+18:10",
+            InjectType::Social,
+            Priority::Medium,
+            true,
+        ),
         platform: Some("twitter".into()),
         handle: "PortAldineLive".into(),
         display_name: Some("Port Aldine Live".into()),
         body: "Huge waves over the north breakwater right now. Police are closing Marine Parade. \
                Stay away from the seafront! #Halvard #PortAldine"
             .into(),
-        image: Some(picture("breakwater.svg", "Waves breaking over the north breakwater")),
+        image: Some(picture(
+            "breakwater.svg",
+            "Waves breaking over the north breakwater",
+        )),
         replies: Some(214),
         shares: Some(1_830),
         likes: Some(6_420),
@@ -325,7 +347,13 @@ pub fn drone_footage() -> MediaCard {
 
 pub fn road_closure_alert() -> AlertCard {
     AlertCard {
-        meta: meta("d-24", "T+27:30", InjectType::Alert, Priority::Medium, false),
+        meta: meta(
+            "d-24",
+            "T+27:30",
+            InjectType::Alert,
+            Priority::Medium,
+            false,
+        ),
         severity: AlertSeverity::Warning,
         title: "Marine Parade and Quay Street closed to traffic".into(),
         message: "Police have closed both roads between the ferry terminal and the lifeboat \
@@ -341,6 +369,7 @@ pub fn all_feed() -> Vec<FeedCard> {
         FeedCard::News(shipping_news(true)),
         FeedCard::Social(leak_rumour()),
         FeedCard::Email(press_office_mail()),
+        FeedCard::Alert(road_closure_alert()),
         FeedCard::Media(drone_footage()),
         FeedCard::Intel(intrusion_report(false)),
         FeedCard::Sms(duty_officer_sms()),

@@ -5,7 +5,7 @@ use askama::Template;
 use scip_core::engine::ExerciseState;
 use scip_core::{InjectType, Priority};
 use scip_server::view::{
-    BareShell, Badge, DeliveryCell, DeliveryStage, Flash, FlashKind, PortalSection, PortalShell,
+    Badge, BareShell, DeliveryCell, DeliveryStage, Flash, FlashKind, PortalSection, PortalShell,
     QrSvg, SelectOption, TeamColour, TimerView, inject_icon, qr_svg, type_class,
 };
 
@@ -36,7 +36,7 @@ impl TeamRow {
 }
 
 fn percent(part: u32, whole: u32) -> u32 {
-    if whole == 0 { 0 } else { part * 100 / whole }
+    (part * 100).checked_div(whole).unwrap_or(0)
 }
 
 fn teams() -> Vec<TeamRow> {
@@ -52,16 +52,18 @@ fn teams() -> Vec<TeamRow> {
         .iter()
         .zip(figures)
         .enumerate()
-        .map(|(i, ((name, hex), (code, viewers, delivered, read)))| TeamRow {
-            name,
-            colour: mock::colour(hex),
-            url: format!("http://10.20.0.5:{}/", 3101 + i),
-            code,
-            viewers,
-            delivered,
-            read,
-            total: 16,
-        })
+        .map(
+            |(i, ((name, hex), (code, viewers, delivered, read)))| TeamRow {
+                name,
+                colour: mock::colour(hex),
+                url: format!("http://10.20.0.5:{}/", 3101 + i),
+                code,
+                viewers,
+                delivered,
+                read,
+                total: 16,
+            },
+        )
         .collect()
 }
 
@@ -74,17 +76,67 @@ pub struct LogEntry {
 }
 
 fn event_log() -> Vec<LogEntry> {
-    let e = |time, kind, text, meta| LogEntry { time, kind, text, meta };
+    let e = |time, kind, text, meta| LogEntry {
+        time,
+        kind,
+        text,
+        meta,
+    };
     vec![
-        e("T+34:05", "delivery", "Delivered “Coordinated amplification of the chemical-leak rumour” to Strategic Comms", "14:38:05"),
-        e("T+33:58", "delivery", "Maritime Operations read “MV Serra Nova reports loss of propulsion”", "14:37:58"),
-        e("T+33:40", "live", "Live inject fired by Maya van der Berg to 3 teams", "14:37:40"),
-        e("T+31:22", "warning", "Aldine Police dashboard offline for 40 s, reconnected", "14:35:22"),
-        e("T+29:16", "error", "Delivery to Health Authority failed: broker unavailable; retrying in 8 s", "14:33:16"),
-        e("T+29:24", "delivery", "Retry delivered “Lines to take” to Health Authority (late)", "14:33:24"),
-        e("T+20:00", "control", "Clock resumed by Ade Okafor", "14:24:00"),
-        e("T+18:30", "control", "Clock paused by Ade Okafor", "14:21:30"),
-        e("T+00:00", "control", "Exercise started by Maya van der Berg", "14:03:48"),
+        e(
+            "T+34:05",
+            "delivery",
+            "Delivered “Coordinated amplification of the chemical-leak rumour” to Strategic Comms",
+            "14:38:05",
+        ),
+        e(
+            "T+33:58",
+            "delivery",
+            "Maritime Operations read “MV Serra Nova reports loss of propulsion”",
+            "14:37:58",
+        ),
+        e(
+            "T+33:40",
+            "live",
+            "Live inject fired by Maya van der Berg to 3 teams",
+            "14:37:40",
+        ),
+        e(
+            "T+31:22",
+            "warning",
+            "Aldine Police dashboard offline for 40 s, reconnected",
+            "14:35:22",
+        ),
+        e(
+            "T+29:16",
+            "error",
+            "Delivery to Health Authority failed: broker unavailable; retrying in 8 s",
+            "14:33:16",
+        ),
+        e(
+            "T+29:24",
+            "delivery",
+            "Retry delivered “Lines to take” to Health Authority (late)",
+            "14:33:24",
+        ),
+        e(
+            "T+20:00",
+            "control",
+            "Clock resumed by Ade Okafor",
+            "14:24:00",
+        ),
+        e(
+            "T+18:30",
+            "control",
+            "Clock paused by Ade Okafor",
+            "14:21:30",
+        ),
+        e(
+            "T+00:00",
+            "control",
+            "Exercise started by Maya van der Berg",
+            "14:03:48",
+        ),
     ]
 }
 
@@ -106,11 +158,41 @@ fn upcoming() -> Vec<UpcomingRow> {
         late,
     };
     vec![
-        u("T+29:16", InjectType::Email, "Lines to take: shipping suspension", "Health Authority", true),
-        u("T+35:30", InjectType::News, "Residents report smell of solvent in north district", "All teams", false),
-        u("T+37:00", InjectType::Sms, "Tug master: line attached, towing to anchorage", "Maritime Ops", false),
-        u("T+39:45", InjectType::Social, "Video of tanker shared 20,000 times", "Strategic Comms, Public", false),
-        u("T+42:10", InjectType::Intel, "Attribution: VTS intrusion infrastructure", "Maritime Ops, Police", false),
+        u(
+            "T+29:16",
+            InjectType::Email,
+            "Lines to take: shipping suspension",
+            "Health Authority",
+            true,
+        ),
+        u(
+            "T+35:30",
+            InjectType::News,
+            "Residents report smell of solvent in north district",
+            "All teams",
+            false,
+        ),
+        u(
+            "T+37:00",
+            InjectType::Sms,
+            "Tug master: line attached, towing to anchorage",
+            "Maritime Ops",
+            false,
+        ),
+        u(
+            "T+39:45",
+            InjectType::Social,
+            "Video of tanker shared 20,000 times",
+            "Strategic Comms, Public",
+            false,
+        ),
+        u(
+            "T+42:10",
+            InjectType::Intel,
+            "Attribution: VTS intrusion infrastructure",
+            "Maritime Ops, Police",
+            false,
+        ),
     ]
 }
 
@@ -133,23 +215,116 @@ impl MatrixRow {
     }
 }
 
+/// Turn heading, time, type, title and one stage code per team (0 = not sent to that team).
+type MatrixSpec = (
+    Option<&'static str>,
+    &'static str,
+    InjectType,
+    &'static str,
+    [u8; 6],
+);
+
 fn matrix() -> Vec<MatrixRow> {
     use DeliveryStage::*;
-    let rows: [(Option<&'static str>, &str, InjectType, &str, [u8; 6]); 14] = [
-        (Some("Turn 1 · Storm arrives"), "T+00:00", InjectType::Alert, "Exercise HARBOUR LIGHT 26 has started", [6, 6, 6, 6, 6, 6]),
-        (None, "T+02:00", InjectType::News, "Red warning issued as Storm Halvard nears the coast", [6, 6, 6, 6, 6, 6]),
-        (None, "T+05:30", InjectType::Email, "Berths 4–7 closed, all departures on hold", [6, 0, 0, 5, 0, 0]),
-        (None, "T+09:40", InjectType::Sms, "Wind at the pier head gusting 58 knots", [6, 0, 0, 0, 0, 0]),
-        (None, "T+14:05", InjectType::Email, "Storm Halvard: updated surge forecast", [6, 6, 6, 0, 5, 0]),
-        (None, "T+18:10", InjectType::Social, "Huge waves over the north breakwater", [6, 6, 0, 6, 6, 6]),
-        (Some("Turn 2 · Harbour goes dark"), "T+21:45", InjectType::Sms, "VTS screens frozen at harbour control", [5, 0, 0, 0, 0, 0]),
-        (None, "T+24:20", InjectType::Intel, "Indicators of intrusion in the VTS", [6, 0, 0, 0, 6, 0]),
-        (None, "T+26:00", InjectType::Media, "Drone footage: north breakwater", [6, 6, 4, 6, 6, 6]),
-        (None, "T+29:15", InjectType::Email, "Lines to take: shipping suspension", [5, 6, 9, 6, 0, 0]),
-        (None, "T+31:05", InjectType::News, "Port Aldine suspends all shipping", [4, 6, 3, 6, 8, 6]),
-        (None, "T+32:50", InjectType::Social, "“They are hiding a CHEMICAL LEAK”", [3, 4, 3, 6, 2, 5]),
-        (None, "T+33:40", InjectType::Alert, "MV Serra Nova reports loss of propulsion", [6, 4, 3, 3, 2, 0]),
-        (None, "T+35:30", InjectType::News, "Residents report smell of solvent", [1, 1, 1, 1, 1, 1]),
+    let rows: [MatrixSpec; 14] = [
+        (
+            Some("Turn 1 · Storm arrives"),
+            "T+00:00",
+            InjectType::Alert,
+            "Exercise HARBOUR LIGHT 26 has started",
+            [6, 6, 6, 6, 6, 6],
+        ),
+        (
+            None,
+            "T+02:00",
+            InjectType::News,
+            "Red warning issued as Storm Halvard nears the coast",
+            [6, 6, 6, 6, 6, 6],
+        ),
+        (
+            None,
+            "T+05:30",
+            InjectType::Email,
+            "Berths 4–7 closed, all departures on hold",
+            [6, 0, 0, 5, 0, 0],
+        ),
+        (
+            None,
+            "T+09:40",
+            InjectType::Sms,
+            "Wind at the pier head gusting 58 knots",
+            [6, 0, 0, 0, 0, 0],
+        ),
+        (
+            None,
+            "T+14:05",
+            InjectType::Email,
+            "Storm Halvard: updated surge forecast",
+            [6, 6, 6, 0, 5, 0],
+        ),
+        (
+            None,
+            "T+18:10",
+            InjectType::Social,
+            "Huge waves over the north breakwater",
+            [6, 6, 0, 6, 6, 6],
+        ),
+        (
+            Some("Turn 2 · Harbour goes dark"),
+            "T+21:45",
+            InjectType::Sms,
+            "VTS screens frozen at harbour control",
+            [5, 0, 0, 0, 0, 0],
+        ),
+        (
+            None,
+            "T+24:20",
+            InjectType::Intel,
+            "Indicators of intrusion in the VTS",
+            [6, 0, 0, 0, 6, 0],
+        ),
+        (
+            None,
+            "T+26:00",
+            InjectType::Media,
+            "Drone footage: north breakwater",
+            [6, 6, 4, 6, 6, 6],
+        ),
+        (
+            None,
+            "T+29:15",
+            InjectType::Email,
+            "Lines to take: shipping suspension",
+            [5, 6, 9, 6, 0, 0],
+        ),
+        (
+            None,
+            "T+31:05",
+            InjectType::News,
+            "Port Aldine suspends all shipping",
+            [4, 6, 3, 6, 8, 6],
+        ),
+        (
+            None,
+            "T+32:50",
+            InjectType::Social,
+            "“They are hiding a CHEMICAL LEAK”",
+            [3, 4, 3, 6, 2, 5],
+        ),
+        (
+            None,
+            "T+33:40",
+            InjectType::Alert,
+            "MV Serra Nova reports loss of propulsion",
+            [6, 4, 3, 3, 2, 0],
+        ),
+        (
+            None,
+            "T+35:30",
+            InjectType::News,
+            "Residents report smell of solvent",
+            [1, 1, 1, 1, 1, 1],
+        ),
     ];
     let team_names: Vec<&str> = mock::TEAMS.iter().map(|(n, _)| *n).collect();
     rows.into_iter()
@@ -241,40 +416,76 @@ pub fn components() -> ComponentsPage {
     let legend = DeliveryStage::ALL
         .into_iter()
         .map(|stage| {
-            (stage, DeliveryCell {
-                stage: Some(stage),
-                late: false,
-                detail: stage.label().into(),
-                delivery_id: None,
-            })
+            (
+                stage,
+                DeliveryCell {
+                    stage: Some(stage),
+                    late: false,
+                    detail: stage.label().into(),
+                    delivery_id: None,
+                },
+            )
         })
         .collect();
     let mut paused = mock::running_clock();
     paused.state = ExerciseState::Paused;
     paused.turn = None;
-    paused.speed = scip_core::engine::Speed::from_factor(2.0).unwrap_or(scip_core::engine::Speed::NORMAL);
+    paused.speed =
+        scip_core::engine::Speed::from_factor(2.0).unwrap_or(scip_core::engine::Speed::NORMAL);
     ComponentsPage {
-        shell: mock::portal_shell_with_flash(PortalSection::Settings, Flash::new(FlashKind::Info, "This page shows every component of the SCIP design system.")),
+        shell: mock::portal_shell_with_flash(
+            PortalSection::Settings,
+            Flash::new(
+                FlashKind::Info,
+                "This page shows every component of the SCIP design system.",
+            ),
+        ),
         timer: mock::running_clock(),
         paused,
         badges: vec![
-            ("Inject types", InjectType::ALL.into_iter().map(Badge::inject_type).collect()),
-            ("Priorities", Priority::ALL.into_iter().map(Badge::priority).collect()),
-            ("Exercise states", ExerciseState::ALL.into_iter().map(Badge::exercise_state).collect()),
+            (
+                "Inject types",
+                InjectType::ALL
+                    .into_iter()
+                    .map(Badge::inject_type)
+                    .collect(),
+            ),
+            (
+                "Priorities",
+                Priority::ALL.into_iter().map(Badge::priority).collect(),
+            ),
+            (
+                "Exercise states",
+                ExerciseState::ALL
+                    .into_iter()
+                    .map(Badge::exercise_state)
+                    .collect(),
+            ),
             (
                 "Delivery stages",
-                DeliveryStage::ALL.into_iter().map(Badge::delivery).chain([Badge::late()]).collect(),
+                DeliveryStage::ALL
+                    .into_iter()
+                    .map(Badge::delivery)
+                    .chain([Badge::late()])
+                    .collect(),
             ),
             (
                 "Classifications",
-                scip_core::model::inject::CLASSIFICATIONS.iter().map(|c| Badge::classification(c)).collect(),
+                scip_core::model::inject::CLASSIFICATIONS
+                    .iter()
+                    .map(|c| Badge::classification(c))
+                    .collect(),
             ),
             (
                 "Roles",
-                [scip_server::view::UserRole::Admin, scip_server::view::UserRole::Controller, scip_server::view::UserRole::Observer]
-                    .into_iter()
-                    .map(Badge::role)
-                    .collect(),
+                [
+                    scip_server::view::UserRole::Admin,
+                    scip_server::view::UserRole::Controller,
+                    scip_server::view::UserRole::Observer,
+                ]
+                .into_iter()
+                .map(Badge::role)
+                .collect(),
             ),
         ],
         legend,
@@ -294,11 +505,65 @@ pub fn components() -> ComponentsPage {
         teams: teams(),
         log: event_log(),
         colours: vec![
-            ("Surfaces and text", vec![("--c-bg", "bg"), ("--c-surface", "surface"), ("--c-surface-2", "surface-2"), ("--c-surface-3", "surface-3"), ("--c-border", "border"), ("--c-text-3", "text-3"), ("--c-text-2", "text-2"), ("--c-text", "text")]),
-            ("Meaning", vec![("--c-primary", "primary"), ("--c-info", "info"), ("--c-success", "success"), ("--c-warning", "warning"), ("--c-danger", "danger"), ("--c-violet", "violet"), ("--c-topbar", "top bar")]),
-            ("Inject types", vec![("--t-news", "news"), ("--t-social", "social"), ("--t-email", "email"), ("--t-sms", "sms"), ("--t-intel", "intel"), ("--t-alert", "alert"), ("--t-media", "media")]),
-            ("Delivery stages", vec![("--d-fired", "fired"), ("--d-published", "published"), ("--d-received", "received"), ("--d-displayed", "displayed"), ("--d-read", "read"), ("--d-late", "late"), ("--d-failed", "failed")]),
-            ("Classifications", vec![("--cls-unclassified", "unclassified"), ("--cls-official", "official"), ("--cls-confidential", "confidential"), ("--cls-secret", "secret"), ("--cls-top-secret", "top secret")]),
+            (
+                "Surfaces and text",
+                vec![
+                    ("--c-bg", "bg"),
+                    ("--c-surface", "surface"),
+                    ("--c-surface-2", "surface-2"),
+                    ("--c-surface-3", "surface-3"),
+                    ("--c-border", "border"),
+                    ("--c-text-3", "text-3"),
+                    ("--c-text-2", "text-2"),
+                    ("--c-text", "text"),
+                ],
+            ),
+            (
+                "Meaning",
+                vec![
+                    ("--c-primary", "primary"),
+                    ("--c-info", "info"),
+                    ("--c-success", "success"),
+                    ("--c-warning", "warning"),
+                    ("--c-danger", "danger"),
+                    ("--c-violet", "violet"),
+                    ("--c-topbar", "top bar"),
+                ],
+            ),
+            (
+                "Inject types",
+                vec![
+                    ("--t-news", "news"),
+                    ("--t-social", "social"),
+                    ("--t-email", "email"),
+                    ("--t-sms", "sms"),
+                    ("--t-intel", "intel"),
+                    ("--t-alert", "alert"),
+                    ("--t-media", "media"),
+                ],
+            ),
+            (
+                "Delivery stages",
+                vec![
+                    ("--d-fired", "fired"),
+                    ("--d-published", "published"),
+                    ("--d-received", "received"),
+                    ("--d-displayed", "displayed"),
+                    ("--d-read", "read"),
+                    ("--d-late", "late"),
+                    ("--d-failed", "failed"),
+                ],
+            ),
+            (
+                "Classifications",
+                vec![
+                    ("--cls-unclassified", "unclassified"),
+                    ("--cls-official", "official"),
+                    ("--cls-confidential", "confidential"),
+                    ("--cls-secret", "secret"),
+                    ("--cls-top-secret", "top secret"),
+                ],
+            ),
         ],
     }
 }
@@ -354,12 +619,20 @@ pub struct ControlPage {
 }
 
 fn type_options(selected: &str) -> Vec<SelectOption> {
-    SelectOption::list(InjectType::ALL.iter().map(|t| (t.as_str(), t.label())), selected)
+    SelectOption::list(
+        InjectType::ALL.iter().map(|t| (t.as_str(), t.label())),
+        selected,
+    )
 }
 
 fn priority_options(selected: &str) -> Vec<SelectOption> {
     SelectOption::list(
-        [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("urgent", "Urgent")],
+        [
+            ("low", "Low"),
+            ("medium", "Medium"),
+            ("high", "High"),
+            ("urgent", "Urgent"),
+        ],
         selected,
     )
 }
@@ -431,18 +704,114 @@ pub fn scenario_editor() -> EditorPage {
         selected: false,
     };
     let mut rows = vec![
-        r(Some("Turn 1 · Storm arrives"), "start", "00:00", InjectType::Alert, Priority::Medium, "Exercise HARBOUR LIGHT 26 has started", 0),
-        r(None, "storm-warning", "02:00", InjectType::News, Priority::Medium, "Red warning issued as Storm Halvard nears the coast", 1),
-        r(None, "berth-closure", "05:30", InjectType::Email, Priority::High, "Berths 4–7 closed, all departures on hold", 2),
-        r(None, "pier-wind", "09:40", InjectType::Sms, Priority::Medium, "Wind at the pier head gusting 58 knots", 0),
-        r(None, "surge-forecast", "14:05", InjectType::Email, Priority::Medium, "Storm Halvard: updated surge forecast", 0),
-        r(None, "waves-post", "18:10", InjectType::Social, Priority::Medium, "Huge waves over the north breakwater", 1),
-        r(Some("Turn 2 · Harbour goes dark"), "vts-frozen", "21:45", InjectType::Sms, Priority::High, "VTS screens frozen at harbour control", 0),
-        r(None, "vts-intrusion", "24:20", InjectType::Intel, Priority::High, "Indicators of intrusion in the VTS", 0),
-        r(None, "drone-footage", "26:00", InjectType::Media, Priority::Low, "Drone footage: north breakwater", 1),
-        r(None, "shipping-suspended", "31:05", InjectType::News, Priority::Urgent, "Port Aldine suspends all shipping as Storm Halvard makes landfall", 1),
-        r(None, "tanker-adrift", "33:40", InjectType::Alert, Priority::Urgent, "MV Serra Nova reports loss of propulsion", 0),
-        r(None, "solvent-smell", "35:3O", InjectType::News, Priority::Medium, "Residents report smell of solvent in north district", 0),
+        r(
+            Some("Turn 1 · Storm arrives"),
+            "start",
+            "00:00",
+            InjectType::Alert,
+            Priority::Medium,
+            "Exercise HARBOUR LIGHT 26 has started",
+            0,
+        ),
+        r(
+            None,
+            "storm-warning",
+            "02:00",
+            InjectType::News,
+            Priority::Medium,
+            "Red warning issued as Storm Halvard nears the coast",
+            1,
+        ),
+        r(
+            None,
+            "berth-closure",
+            "05:30",
+            InjectType::Email,
+            Priority::High,
+            "Berths 4–7 closed, all departures on hold",
+            2,
+        ),
+        r(
+            None,
+            "pier-wind",
+            "09:40",
+            InjectType::Sms,
+            Priority::Medium,
+            "Wind at the pier head gusting 58 knots",
+            0,
+        ),
+        r(
+            None,
+            "surge-forecast",
+            "14:05",
+            InjectType::Email,
+            Priority::Medium,
+            "Storm Halvard: updated surge forecast",
+            0,
+        ),
+        r(
+            None,
+            "waves-post",
+            "18:10",
+            InjectType::Social,
+            Priority::Medium,
+            "Huge waves over the north breakwater",
+            1,
+        ),
+        r(
+            Some("Turn 2 · Harbour goes dark"),
+            "vts-frozen",
+            "21:45",
+            InjectType::Sms,
+            Priority::High,
+            "VTS screens frozen at harbour control",
+            0,
+        ),
+        r(
+            None,
+            "vts-intrusion",
+            "24:20",
+            InjectType::Intel,
+            Priority::High,
+            "Indicators of intrusion in the VTS",
+            0,
+        ),
+        r(
+            None,
+            "drone-footage",
+            "26:00",
+            InjectType::Media,
+            Priority::Low,
+            "Drone footage: north breakwater",
+            1,
+        ),
+        r(
+            None,
+            "shipping-suspended",
+            "31:05",
+            InjectType::News,
+            Priority::Urgent,
+            "Port Aldine suspends all shipping as Storm Halvard makes landfall",
+            1,
+        ),
+        r(
+            None,
+            "tanker-adrift",
+            "33:40",
+            InjectType::Alert,
+            Priority::Urgent,
+            "MV Serra Nova reports loss of propulsion",
+            0,
+        ),
+        r(
+            None,
+            "solvent-smell",
+            "35:3O",
+            InjectType::News,
+            Priority::Medium,
+            "Residents report smell of solvent in north district",
+            0,
+        ),
     ];
     rows[9].dirty = true;
     rows[9].selected = true;
@@ -477,17 +846,88 @@ pub struct MediaPage {
 }
 
 pub fn media_library() -> MediaPage {
-    let m = |name, picture, kind, meta, used, tag| MediaItem { name, picture, kind, meta, used, selected: false, tag };
+    let m = |name, picture, kind, meta, used, tag| MediaItem {
+        name,
+        picture,
+        kind,
+        meta,
+        used,
+        selected: false,
+        tag,
+    };
     let mut items = vec![
-        m("harbour-dusk.jpg", Some("harbour.svg"), "image", "2400×1500 · 1.8 MB", 3, None),
-        m("halvard-sat-0340z.jpg", Some("storm.svg"), "image", "1600×1000 · 940 KB", 2, None),
-        m("breakwater-waves.jpg", Some("breakwater.svg"), "image", "2048×1280 · 1.2 MB", 1, None),
-        m("drone-north-quay.mp4", Some("flood.svg"), "video", "1920×1080 · 48 MB", 1, Some("0:42")),
-        m("serra-nova.jpg", Some("tanker.svg"), "image", "1800×1125 · 1.1 MB", 2, None),
-        m("north-channel-chart.png", Some("map.svg"), "image", "1600×1000 · 310 KB", 4, None),
-        m("press-briefing.mp4", Some("briefing.svg"), "video", "1280×720 · 22 MB", 0, Some("2:15")),
-        m("aldine-night.jpg", Some("city.svg"), "image", "2400×1500 · 2.0 MB", 0, None),
-        m("berth-closure-notice.pdf", None, "document", "3 pages · 212 KB", 1, None),
+        m(
+            "harbour-dusk.jpg",
+            Some("harbour.svg"),
+            "image",
+            "2400×1500 · 1.8 MB",
+            3,
+            None,
+        ),
+        m(
+            "halvard-sat-0340z.jpg",
+            Some("storm.svg"),
+            "image",
+            "1600×1000 · 940 KB",
+            2,
+            None,
+        ),
+        m(
+            "breakwater-waves.jpg",
+            Some("breakwater.svg"),
+            "image",
+            "2048×1280 · 1.2 MB",
+            1,
+            None,
+        ),
+        m(
+            "drone-north-quay.mp4",
+            Some("flood.svg"),
+            "video",
+            "1920×1080 · 48 MB",
+            1,
+            Some("0:42"),
+        ),
+        m(
+            "serra-nova.jpg",
+            Some("tanker.svg"),
+            "image",
+            "1800×1125 · 1.1 MB",
+            2,
+            None,
+        ),
+        m(
+            "north-channel-chart.png",
+            Some("map.svg"),
+            "image",
+            "1600×1000 · 310 KB",
+            4,
+            None,
+        ),
+        m(
+            "press-briefing.mp4",
+            Some("briefing.svg"),
+            "video",
+            "1280×720 · 22 MB",
+            0,
+            Some("2:15"),
+        ),
+        m(
+            "aldine-night.jpg",
+            Some("city.svg"),
+            "image",
+            "2400×1500 · 2.0 MB",
+            0,
+            None,
+        ),
+        m(
+            "berth-closure-notice.pdf",
+            None,
+            "document",
+            "3 pages · 212 KB",
+            1,
+            None,
+        ),
         m("lines-to-take-v2.docx", None, "document", "18 KB", 0, None),
     ];
     items[4].selected = true;
@@ -510,7 +950,14 @@ pub struct ReportPage {
 }
 
 pub fn report() -> ReportPage {
-    let lat = [(38, "46 s"), (22, "27 s"), (71, "1 min 25 s"), (30, "36 s"), (100, "2 min 00 s"), (16, "19 s")];
+    let lat = [
+        (38, "46 s"),
+        (22, "27 s"),
+        (71, "1 min 25 s"),
+        (30, "36 s"),
+        (100, "2 min 00 s"),
+        (16, "19 s"),
+    ];
     ReportPage {
         shell: mock::portal_shell(PortalSection::Exercises),
         teams: teams(),

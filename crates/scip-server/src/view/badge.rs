@@ -93,7 +93,10 @@ impl Badge {
     /// A classification marking (`UNCLASSIFIED` … `TOP SECRET`), solid in its standard colour.
     /// Unknown markings are shown as written, in the neutral `OFFICIAL` grey.
     pub fn classification(marking: &str) -> Self {
-        let class = format!("badge--cls {}", classification_class(marking, "badge--cls-"));
+        let class = format!(
+            "badge--cls {}",
+            classification_class(marking, "badge--cls-")
+        );
         Self::new(marking.trim().to_uppercase(), class)
     }
 
@@ -262,7 +265,10 @@ mod tests {
     #[test]
     fn a_badge_escapes_its_label() {
         let html = Badge::new("<b>x</b>", "badge--prio-low").to_string();
-        assert!(html.contains("&#60;b&#62;x") || html.contains("&lt;b&gt;x"), "{html}");
+        assert!(
+            html.contains("&#60;b&#62;x") || html.contains("&lt;b&gt;x"),
+            "{html}"
+        );
         assert!(!html.contains("<b>"));
     }
 
@@ -292,8 +298,16 @@ mod tests {
         let mut classes: Vec<_> = ExerciseState::ALL
             .into_iter()
             .map(|s| Badge::exercise_state(s).class)
-            .chain(DeliveryStage::ALL.into_iter().map(|s| Badge::delivery(s).class))
-            .chain(InjectType::ALL.into_iter().map(|t| Badge::inject_type(t).class))
+            .chain(
+                DeliveryStage::ALL
+                    .into_iter()
+                    .map(|s| Badge::delivery(s).class),
+            )
+            .chain(
+                InjectType::ALL
+                    .into_iter()
+                    .map(|t| Badge::inject_type(t).class),
+            )
             .chain(Priority::ALL.into_iter().map(|p| Badge::priority(p).class))
             .collect();
         let n = classes.len();

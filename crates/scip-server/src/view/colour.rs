@@ -88,7 +88,15 @@ mod tests {
 
     #[test]
     fn refuses_anything_that_could_escape_a_style_attribute() {
-        for bad in ["red", "#fff", "#12345g", "#123456;x", "#123456\"", "", "123456"] {
+        for bad in [
+            "red",
+            "#fff",
+            "#12345g",
+            "#123456;x",
+            "#123456\"",
+            "",
+            "123456",
+        ] {
             let err = TeamColour::parse(bad).unwrap_err();
             assert!(err.to_string().contains("is not #rrggbb"), "{bad}: {err}");
         }

@@ -60,7 +60,13 @@ impl UnreadCounts {
     pub fn of(&self, section: DashboardSection) -> u32 {
         match section {
             DashboardSection::All => {
-                self.news + self.social + self.email + self.sms + self.intel + self.alerts + self.media
+                self.news
+                    + self.social
+                    + self.email
+                    + self.sms
+                    + self.intel
+                    + self.alerts
+                    + self.media
             }
             DashboardSection::News => self.news,
             DashboardSection::Social => self.social,
@@ -210,9 +216,8 @@ mod tests {
             sms: 3,
             ..UnreadCounts::default()
         };
-        let nav = DashboardSection::nav(DashboardSection::Sms, &unread, |s| {
-            format!("/{}", s.slug())
-        });
+        let nav =
+            DashboardSection::nav(DashboardSection::Sms, &unread, |s| format!("/{}", s.slug()));
         let sms = nav.iter().find(|l| l.label == "SMS").unwrap();
         assert!(sms.current);
         assert_eq!(sms.shown_count(), Some(3));

@@ -18,11 +18,13 @@ mod portal;
 mod qr;
 mod timer;
 
-pub use badge::{Badge, DeliveryCell, DeliveryStage, classification_class, inject_icon, type_class};
+pub use badge::{
+    Badge, DeliveryCell, DeliveryStage, classification_class, inject_icon, type_class,
+};
 pub use colour::{ColourError, TeamColour};
-pub use feed::{FeedCard, FeedMeta, MediaKind, MediaRef};
 pub use dashboard::{DashboardSection, DashboardShell, UnreadCounts};
 pub use document::{BareShell, Document, Flash, FlashKind};
+pub use feed::{FeedCard, FeedMeta, MediaKind, MediaRef};
 pub use form::SelectOption;
 pub use nav::NavLink;
 pub use portal::{LiveExerciseLink, PortalSection, PortalShell, UserRole, UserView};

@@ -39,12 +39,11 @@ impl askama::filters::HtmlSafe for QrSvg {}
 /// An `<svg>` element (no XML declaration) encoding `data`, black on white with the standard
 /// quiet zone, sized by CSS (`.qr svg`). Medium error correction survives a projector's glare.
 pub fn qr_svg(data: &str) -> Result<QrSvg, QrError> {
-    let code = QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M).map_err(|e| {
-        QrError {
+    let code =
+        QrCode::with_error_correction_level(data.as_bytes(), EcLevel::M).map_err(|e| QrError {
             len: data.len(),
             reason: e.to_string(),
-        }
-    })?;
+        })?;
     let image = code
         .render::<svg::Color<'_>>()
         .module_dimensions(1, 1)
@@ -66,7 +65,9 @@ mod tests {
 
     #[test]
     fn renders_an_inline_svg_element() {
-        let svg = qr_svg("http://10.0.0.5:3101/?code=K7P4-QX2M").unwrap().to_string();
+        let svg = qr_svg("http://10.0.0.5:3101/?code=K7P4-QX2M")
+            .unwrap()
+            .to_string();
         assert!(svg.starts_with("<svg aria-hidden=\"true\""), "{svg:.60}");
         assert!(svg.ends_with("</svg>"));
         assert!(!svg.contains("<?xml"));
@@ -76,6 +77,9 @@ mod tests {
     fn too_much_data_is_a_clear_error() {
         let err = qr_svg(&"x".repeat(5000)).unwrap_err();
         assert_eq!(err.len, 5000);
-        assert!(err.to_string().contains("cannot make a QR code of 5000 bytes"));
+        assert!(
+            err.to_string()
+                .contains("cannot make a QR code of 5000 bytes")
+        );
     }
 }

@@ -43,7 +43,11 @@ async fn an_old_or_missing_version_must_revalidate() {
     for uri in ["/assets/js/live.js", "/assets/js/live.js?v=0123456789ab"] {
         let response = get_asset(uri, None).await;
         assert_eq!(response.status(), StatusCode::OK, "{uri}");
-        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache", "{uri}");
+        assert_eq!(
+            response.headers()[header::CACHE_CONTROL],
+            "no-cache",
+            "{uri}"
+        );
         assert!(
             response.headers()[header::CONTENT_TYPE]
                 .to_str()

@@ -60,7 +60,9 @@ fn css_classes(css: &str) -> BTreeSet<String> {
 
 fn stylesheet_classes() -> BTreeSet<String> {
     let mut all = css_classes(&read(&crate_dir().join("assets/css/scip.css")));
-    all.extend(css_classes(&read(&crate_dir().join("assets/css/dashboard.css"))));
+    all.extend(css_classes(&read(
+        &crate_dir().join("assets/css/dashboard.css"),
+    )));
     all
 }
 
@@ -114,7 +116,11 @@ fn every_class_in_templates_and_scripts_is_defined_in_the_stylesheets() {
             }
         }
     }
-    assert!(missing.is_empty(), "classes without styles:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "classes without styles:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -127,8 +133,17 @@ fn every_class_a_component_emits_is_defined_in_the_stylesheets() {
         .chain(Priority::ALL.into_iter().map(Badge::priority))
         .chain(ExerciseState::ALL.into_iter().map(Badge::exercise_state))
         .chain(DeliveryStage::ALL.into_iter().map(Badge::delivery))
-        .chain([Badge::late(), Badge::role(UserRole::Admin), Badge::role(UserRole::Controller), Badge::role(UserRole::Observer)])
-        .chain(scip_core::model::CLASSIFICATIONS.iter().map(|c| Badge::classification(c)));
+        .chain([
+            Badge::late(),
+            Badge::role(UserRole::Admin),
+            Badge::role(UserRole::Controller),
+            Badge::role(UserRole::Observer),
+        ])
+        .chain(
+            scip_core::model::CLASSIFICATIONS
+                .iter()
+                .map(|c| Badge::classification(c)),
+        );
     for badge in badges {
         emitted.extend(badge.class.split_whitespace().map(str::to_owned));
     }
@@ -142,10 +157,19 @@ fn every_class_a_component_emits_is_defined_in_the_stylesheets() {
         emitted.push(format!("state-dot--{state}"));
         emitted.push(format!("badge--state-{state}"));
     }
-    for severity in [AlertSeverity::Info, AlertSeverity::Warning, AlertSeverity::Critical] {
+    for severity in [
+        AlertSeverity::Info,
+        AlertSeverity::Warning,
+        AlertSeverity::Critical,
+    ] {
         emitted.push(format!("alert-card--{}", severity.as_str()));
     }
-    for kind in [FlashKind::Success, FlashKind::Info, FlashKind::Warning, FlashKind::Error] {
+    for kind in [
+        FlashKind::Success,
+        FlashKind::Info,
+        FlashKind::Warning,
+        FlashKind::Error,
+    ] {
         emitted.push(format!("toast--{}", kind.as_str()));
     }
     for platform in ["twitter", "facebook", "instagram", "telegram", "forum"] {
@@ -154,8 +178,14 @@ fn every_class_a_component_emits_is_defined_in_the_stylesheets() {
     for size in ["sm", "lg", "xl"] {
         emitted.push(format!("timer--{size}"));
     }
-    let missing: Vec<_> = emitted.into_iter().filter(|c| !defined.contains(c)).collect();
-    assert!(missing.is_empty(), "component classes without styles: {missing:?}");
+    let missing: Vec<_> = emitted
+        .into_iter()
+        .filter(|c| !defined.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "component classes without styles: {missing:?}"
+    );
 }
 
 fn sprite_icons() -> BTreeSet<String> {
@@ -172,7 +202,11 @@ fn sprite_icons() -> BTreeSet<String> {
 #[test]
 fn every_icon_referenced_anywhere_is_in_the_sprite() {
     let icons = sprite_icons();
-    assert!(icons.len() > 60, "the sprite looks truncated: {} icons", icons.len());
+    assert!(
+        icons.len() > 60,
+        "the sprite looks truncated: {} icons",
+        icons.len()
+    );
     let mut sources = files(&crate_dir().join("templates"), "html");
     sources.extend(files(&crate_dir().join("assets/js"), "js"));
     let mut missing = Vec::new();
@@ -192,18 +226,45 @@ fn every_icon_referenced_anywhere_is_in_the_sprite() {
     let from_rust = PortalSection::ALL
         .into_iter()
         .map(PortalSection::icon)
-        .chain(DashboardSection::ALL.into_iter().map(DashboardSection::icon))
+        .chain(
+            DashboardSection::ALL
+                .into_iter()
+                .map(DashboardSection::icon),
+        )
         .chain(InjectType::ALL.into_iter().map(inject_icon))
-        .chain([AlertSeverity::Info, AlertSeverity::Warning, AlertSeverity::Critical].map(AlertSeverity::icon))
-        .chain([FlashKind::Success, FlashKind::Info, FlashKind::Warning, FlashKind::Error].map(FlashKind::icon))
-        .chain(DeliveryStage::ALL.into_iter().filter_map(|s| Badge::delivery(s).icon))
+        .chain(
+            [
+                AlertSeverity::Info,
+                AlertSeverity::Warning,
+                AlertSeverity::Critical,
+            ]
+            .map(AlertSeverity::icon),
+        )
+        .chain(
+            [
+                FlashKind::Success,
+                FlashKind::Info,
+                FlashKind::Warning,
+                FlashKind::Error,
+            ]
+            .map(FlashKind::icon),
+        )
+        .chain(
+            DeliveryStage::ALL
+                .into_iter()
+                .filter_map(|s| Badge::delivery(s).icon),
+        )
         .chain(["check-circle", "info", "alert-triangle", "x-circle", "x"]);
     for name in from_rust {
         if !icons.contains(name) {
             missing.push(format!("rust: {name}"));
         }
     }
-    assert!(missing.is_empty(), "icons missing from the sprite:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "icons missing from the sprite:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -213,10 +274,17 @@ fn stylesheets_have_balanced_braces_and_no_leftover_debugging() {
         let mut depth = 0i32;
         for (line_no, line) in css.lines().enumerate() {
             depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
-            assert!(depth >= 0, "{name}:{}: closing brace without opening", line_no + 1);
+            assert!(
+                depth >= 0,
+                "{name}:{}: closing brace without opening",
+                line_no + 1
+            );
         }
         assert_eq!(depth, 0, "{name}: unbalanced braces");
-        assert!(!css.contains("outline: 1px solid red"), "{name}: debugging outline left in");
+        assert!(
+            !css.contains("outline: 1px solid red"),
+            "{name}: debugging outline left in"
+        );
     }
 }
 
@@ -225,14 +293,30 @@ fn scripts_stay_small_and_define_nothing_global_but_scip() {
     for path in files(&crate_dir().join("assets/js"), "js") {
         let text = read(&path);
         let lines = text.lines().count();
-        assert!(lines <= 230, "{} has {lines} lines; split it", path.display());
-        assert!(text.contains("\"use strict\""), "{} is not strict", path.display());
+        assert!(
+            lines <= 230,
+            "{} has {lines} lines; split it",
+            path.display()
+        );
+        assert!(
+            text.contains("\"use strict\""),
+            "{} is not strict",
+            path.display()
+        );
         assert!(
             text.contains("var SCIP = (window.SCIP = window.SCIP || {});"),
             "{} does not use the SCIP namespace",
             path.display()
         );
-        assert!(text.trim_start().starts_with("/*"), "{} lacks its header comment", path.display());
-        assert!(text.trim_end().ends_with("})();"), "{} is not wrapped in one closure", path.display());
+        assert!(
+            text.trim_start().starts_with("/*"),
+            "{} lacks its header comment",
+            path.display()
+        );
+        assert!(
+            text.trim_end().ends_with("})();"),
+            "{} is not wrapped in one closure",
+            path.display()
+        );
     }
 }

@@ -3,8 +3,8 @@
 use askama::Template;
 use scip_core::engine::{ExerciseState, Speed};
 use scip_server::view::{
-    DashboardSection, DashboardShell, Document, Flash, FlashKind, LiveExerciseLink,
-    PortalSection, PortalShell, TeamColour, TimerView, UnreadCounts, UserRole, UserView,
+    DashboardSection, DashboardShell, Document, Flash, FlashKind, LiveExerciseLink, PortalSection,
+    PortalShell, TeamColour, TimerView, UnreadCounts, UserRole, UserView,
 };
 
 #[derive(Template)]
@@ -111,7 +111,13 @@ fn the_portal_shell_marks_the_current_section_the_user_and_live_exercises() {
     assert!(html.contains("action=\"/sign-out\""));
     assert!(html.contains("<p id=\"note\">hello</p>"));
     assert!(html.contains("id=\"i-home\""), "the icon sprite is inline");
-    for asset in ["css/scip.css", "js/ui.js", "js/live.js", "js/timer.js", "js/theme.js"] {
+    for asset in [
+        "css/scip.css",
+        "js/ui.js",
+        "js/live.js",
+        "js/timer.js",
+        "js/theme.js",
+    ] {
         assert!(
             html.contains(&format!("/assets/{asset}?v=")),
             "{asset} is not linked with a version"
@@ -166,7 +172,10 @@ fn a_dashboard_carries_its_team_colour_clock_and_live_stream() {
     .render()
     .unwrap();
     let body = tag_with(&html, "<body");
-    assert!(body.contains("style=\"--team:#c0392b;--team-on:#ffffff\""), "{body}");
+    assert!(
+        body.contains("style=\"--team:#c0392b;--team-on:#ffffff\""),
+        "{body}"
+    );
     assert!(body.contains("data-live-url=\"/live/events\""), "{body}");
     assert!(body.contains("data-exercise-state=\"running\""), "{body}");
     assert!(html.contains("/assets/css/dashboard.css?v="));

@@ -85,7 +85,12 @@ impl SocialCard {
 
     /// `post__platform--twitter` and so on (`--other` for unknown platforms).
     pub fn platform_class(&self) -> &'static str {
-        match self.platform.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        match self
+            .platform
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("twitter") | Some("x") => "post__platform--twitter",
             Some("facebook") => "post__platform--facebook",
             Some("instagram") => "post__platform--instagram",
@@ -97,7 +102,12 @@ impl SocialCard {
 
     /// Platform name for people.
     pub fn platform_label(&self) -> String {
-        match self.platform.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        match self
+            .platform
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             Some("twitter") | Some("x") => "X / Twitter".into(),
             Some("facebook") => "Facebook".into(),
             Some("instagram") => "Instagram".into(),
@@ -289,9 +299,16 @@ mod tests {
             report_id: None,
         };
         assert_eq!(report.marking(), "UNCLASSIFIED");
-        assert_eq!(report.classification_class(), "classification--unclassified");
+        assert_eq!(
+            report.classification_class(),
+            "classification--unclassified"
+        );
         let html = report.to_string();
-        assert_eq!(html.matches("classification--unclassified").count(), 2, "{html}");
+        assert_eq!(
+            html.matches("classification--unclassified").count(),
+            2,
+            "{html}"
+        );
     }
 
     #[test]

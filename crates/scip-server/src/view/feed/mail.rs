@@ -34,7 +34,11 @@ impl EmailCard {
     pub fn from_name(&self) -> &str {
         match self.from.split_once('<') {
             Some((name, _)) if !name.trim().is_empty() => name.trim().trim_matches('"'),
-            _ => self.from.trim().trim_start_matches('<').trim_end_matches('>'),
+            _ => self
+                .from
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>'),
         }
     }
 
@@ -61,7 +65,10 @@ impl EmailCard {
 
     /// The classification banner class (`classification--secret`).
     pub fn classification_class(&self) -> String {
-        classification_class(self.classification.as_deref().unwrap_or(""), "classification--")
+        classification_class(
+            self.classification.as_deref().unwrap_or(""),
+            "classification--",
+        )
     }
 }
 
@@ -142,6 +149,10 @@ mod tests {
         let reader = MailReader { mail: &m }.to_string();
         assert!(reader.contains("classification--secret"), "{reader}");
         assert!(reader.contains("Berth 4 closure"), "{reader}");
-        assert!(reader.contains("&#60;hm@port-aldine.example&#62;") || reader.contains("&lt;hm@port-aldine.example&gt;"), "{reader}");
+        assert!(
+            reader.contains("&#60;hm@port-aldine.example&#62;")
+                || reader.contains("&lt;hm@port-aldine.example&gt;"),
+            "{reader}"
+        );
     }
 }

@@ -4,7 +4,7 @@
 pub fn compact_count(n: u64) -> String {
     fn scaled(n: u64, unit: u64, suffix: &str) -> String {
         let tenths = (n * 10 + unit / 2) / unit;
-        if tenths >= 100 || tenths % 10 == 0 {
+        if tenths >= 100 || tenths.is_multiple_of(10) {
             format!("{}{suffix}", (tenths + 5) / 10)
         } else {
             format!("{}.{}{suffix}", tenths / 10, tenths % 10)
@@ -57,7 +57,6 @@ pub(super) fn avatar_colour(seed: &str) -> &'static str {
     });
     AVATAR_COLOURS[hash as usize % AVATAR_COLOURS.len()]
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::lab_session;
+use super::{lab_session, lab_session_at};
 
 #[tokio::test]
 async fn events_arrive_and_a_refused_stream_is_reconnected_where_it_left_off() {
@@ -22,7 +22,9 @@ async fn events_arrive_and_a_refused_stream_is_reconnected_where_it_left_off() {
         .wait_for(r##"document.getElementById("conn").dataset.state === "online""##)
         .await;
     assert_eq!(
-        browser.eval(r##"return document.querySelector("#conn [data-live-label]").textContent;"##).await,
+        browser
+            .eval(r##"return document.querySelector("#conn [data-live-label]").textContent;"##)
+            .await,
         json!("Live")
     );
 
@@ -31,7 +33,9 @@ async fn events_arrive_and_a_refused_stream_is_reconnected_where_it_left_off() {
 
     // The server goes away: the stream ends and reconnects are refused with 503.
     lab.fail();
-    browser.wait_for(r##"states.includes("reconnecting")"##).await;
+    browser
+        .wait_for(r##"states.includes("reconnecting")"##)
+        .await;
     browser
         .wait_for(r##"["reconnecting", "offline"].includes(document.getElementById("conn").dataset.state)"##)
         .await;
@@ -59,7 +63,9 @@ async fn events_arrive_and_a_refused_stream_is_reconnected_where_it_left_off() {
 
     browser.eval("conn.close(); return true;").await;
     assert_eq!(
-        browser.eval(r##"return document.getElementById("conn").dataset.state;"##).await,
+        browser
+            .eval(r##"return document.getElementById("conn").dataset.state;"##)
+            .await,
         json!("offline")
     );
     browser.close().await;
@@ -79,11 +85,12 @@ async fn every_event_is_also_a_document_event() {
     browser
         .wait_for(r##"document.getElementById("conn").dataset.state === "online""##)
         .await;
-    lab.send(7, "ping", json!("plain text, not JSON"));
-    browser.wait_for("seen.length === 1").await;
+    lab.send_raw(7, "ping", "plain text, not JSON");
+    lab.send(8, "ping", json!({"seq": 8}));
+    browser.wait_for("seen.length === 2").await;
     assert_eq!(
-        browser.eval("return seen[0];").await,
-        json!(["ping", "\"plain text, not JSON\""])
+        browser.eval("return seen;").await,
+        json!([["ping", "plain text, not JSON"], ["ping", {"seq": 8}]])
     );
     browser.close().await;
 }
@@ -105,5 +112,45 @@ async fn inserted_fragments_replace_their_earlier_copy_instead_of_duplicating() 
         result,
         json!([["d-3:third", "d-1:first, resent", "d-2:second"], 1, true])
     );
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_page_with_a_live_url_follows_the_standard_events_without_code() {
+    let (lab, browser) = lab_session_at("/lab?live=1").await;
+    browser
+        .wait_for(r##"document.getElementById("conn").dataset.state === "online""##)
+        .await;
+    lab.send(
+        1,
+        "timer",
+        json!({"v": 1, "state": "paused", "elapsed_ms": 3_723_000, "speed": 1.0, "turn": 3, "total_turns": 4}),
+    );
+    lab.send(2, "unread", json!({"news": 3}));
+    lab.send(
+        3,
+        "html",
+        json!({"target": "#feed", "html": "<li id=\"d-9\">Port closed</li>"}),
+    );
+    lab.send(4, "toast", json!({"message": "Exercise paused by control.", "kind": "warning"}));
+    browser
+        .wait_for(r##"document.querySelector(".toast--warning")"##)
+        .await;
+    let page = browser
+        .eval(
+            r##"const q = (s) => document.querySelector(s);
+               return [q("#clock [data-timer-digits]").textContent, document.body.dataset.exerciseState,
+                       q("#paused-banner").hidden, q("#news-count").hidden, q("#news-count").textContent,
+                       q("#feed #d-9").textContent, q(".toast--warning .toast__text").textContent];"##,
+        )
+        .await;
+    assert_eq!(
+        page,
+        json!(["1:02:03", "paused", false, false, "3", "Port closed", "Exercise paused by control."])
+    );
+    lab.send(5, "unread", json!({"news": 0}));
+    browser
+        .wait_for(r##"document.getElementById("news-count").hidden"##)
+        .await;
     browser.close().await;
 }

@@ -36,6 +36,7 @@ use tokio_stream::wrappers::BroadcastStream;
     ext = "html",
     source = r##"{% extends "base.html" %}
 {% block title %}Lab{% endblock %}
+{% block body_attrs %}{% if live %} data-live-url="/events"{% endif %}{% endblock %}
 {% block body %}
 <main id="main">
   <div class="timer" id="clock" data-timer data-timer-primary data-elapsed-ms="754000" data-speed="1" data-state="running">
@@ -64,11 +65,14 @@ use tokio_stream::wrappers::BroadcastStream;
   <ul class="uploads" id="uploads"></ul>
   <img id="picture" src="{{ shell.doc.asset("icons/favicon.svg") }}" alt="SCIP" width="40" height="40" data-viewer data-viewer-caption="The SCIP mark">
   <ul id="feed"></ul>
+  <span class="count" id="news-count" data-unread-count="news" hidden>0</span>
 </main>
 {% endblock %}"##
 )]
 struct LabPage {
     shell: BareShell,
+    /// Connect the page's own live stream (`<body data-live-url>`).
+    live: bool,
 }
 
 /// What the lab server saw and what it should do next.
@@ -132,6 +136,13 @@ impl Lab {
             .expect("no open event stream");
     }
 
+    /// Sends one named event whose data is the text as is (not JSON).
+    pub fn send_raw(&self, id: u64, name: &str, text: &str) {
+        self.sender
+            .send(Some((id, name.to_owned(), text.to_owned())))
+            .expect("no open event stream");
+    }
+
     /// Ends the open streams and refuses new ones with 503 until [`Lab::recover`].
     pub fn fail(&self) {
         self.state.refuse_events.store(true, Ordering::SeqCst);
@@ -160,12 +171,18 @@ impl Lab {
     }
 }
 
-async fn lab_page() -> Html<String> {
+#[derive(serde::Deserialize)]
+struct LabQuery {
+    live: Option<u8>,
+}
+
+async fn lab_page(Query(query): Query<LabQuery>) -> Html<String> {
     Html(
         LabPage {
             shell: BareShell {
                 doc: Document::default(),
             },
+            live: query.live == Some(1),
         }
         .render()
         .unwrap(),
@@ -198,13 +215,20 @@ async fn events(
     let receiver = state.events.lock().unwrap().as_ref().unwrap().subscribe();
     // A short retry so the browser's own reconnects happen quickly in tests.
     let hello = futures::stream::once(async {
-        Ok::<_, std::convert::Infallible>(Event::default().retry(Duration::from_millis(100)).comment("hello"))
+        Ok::<_, std::convert::Infallible>(
+            Event::default()
+                .retry(Duration::from_millis(100))
+                .comment("hello"),
+        )
     });
     let messages = BroadcastStream::new(receiver)
         .take_while(|m| std::future::ready(matches!(m, Ok(Some(_)))))
         .filter_map(|m| async move {
             let (id, name, data) = m.ok().flatten()?;
-            Some(Ok(Event::default().id(id.to_string()).event(name).data(data)))
+            Some(Ok(Event::default()
+                .id(id.to_string())
+                .event(name)
+                .data(data)))
         });
     Sse::new(hello.chain(messages))
         .keep_alive(KeepAlive::default())
@@ -282,7 +306,9 @@ impl Browser {
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
-            .unwrap_or_else(|e| panic!("cannot open a session with {chromium} (set SCIP_TEST_CHROMIUM): {e}"));
+            .unwrap_or_else(|e| {
+                panic!("cannot open a session with {chromium} (set SCIP_TEST_CHROMIUM): {e}")
+            });
         Browser {
             client,
             driver,
@@ -336,9 +362,14 @@ impl Drop for Browser {
 
 /// A browser on the lab page with every module loaded.
 pub async fn lab_session() -> (Lab, Browser) {
+    lab_session_at("/lab").await
+}
+
+/// A browser on the given lab page (`/lab` or `/lab?live=1`).
+pub async fn lab_session_at(path: &str) -> (Lab, Browser) {
     let lab = Lab::start().await;
     let browser = Browser::start().await;
-    browser.client.goto(&lab.url("/lab")).await.unwrap();
+    browser.client.goto(&lab.url(path)).await.unwrap();
     browser
         .wait_for("window.SCIP && SCIP.ui && SCIP.timer && SCIP.live && SCIP.keys && SCIP.widgets && SCIP.upload && SCIP.viewer && SCIP.theme")
         .await;
@@ -351,6 +382,9 @@ async fn every_module_loads_into_the_one_namespace() {
     let globals = browser
         .eval("return Object.keys(SCIP).sort().join(',');")
         .await;
-    assert_eq!(globals, json!("keys,live,theme,timer,ui,upload,viewer,widgets"));
+    assert_eq!(
+        globals,
+        json!("keys,live,theme,timer,ui,upload,viewer,widgets")
+    );
     browser.close().await;
 }

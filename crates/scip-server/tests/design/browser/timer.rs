@@ -9,8 +9,20 @@ async fn the_browser_formats_exercise_time_exactly_like_the_server() {
     let (_lab, browser) = lab_session().await;
     // Edge cases plus a spread of pseudo-random values up to three days.
     let mut samples: Vec<u64> = vec![
-        0, 1, 999, 1_000, 59_999, 60_000, 599_999, 3_599_999, 3_600_000, 3_600_999, 35_999_999,
-        36_000_000, 86_399_999, 259_200_000,
+        0,
+        1,
+        999,
+        1_000,
+        59_999,
+        60_000,
+        599_999,
+        3_599_999,
+        3_600_000,
+        3_600_999,
+        35_999_999,
+        36_000_000,
+        86_399_999,
+        259_200_000,
     ];
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
     for _ in 0..400 {
@@ -90,7 +102,17 @@ async fn the_page_clock_drives_state_labels_turns_and_banners() {
         .await;
     assert_eq!(
         paused,
-        json!([false, true, "paused", "Paused", "badge badge--state-paused badge--dot", "Turn 2 of 4", false, "×2", "paused"])
+        json!([
+            false,
+            true,
+            "paused",
+            "Paused",
+            "badge badge--state-paused badge--dot",
+            "Turn 2 of 4",
+            false,
+            "×2",
+            "paused"
+        ])
     );
     let ended = browser
         .eval(

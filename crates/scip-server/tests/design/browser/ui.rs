@@ -21,7 +21,9 @@ async fn a_destructive_button_asks_first_and_submits_only_when_confirmed() {
         .await;
     let danger = browser.client.find(Locator::Id("danger")).await.unwrap();
     danger.click().await.unwrap();
-    browser.wait_for(r##"document.querySelector("dialog.modal[open]")"##).await;
+    browser
+        .wait_for(r##"document.querySelector("dialog.modal[open]")"##)
+        .await;
     let dialog = browser
         .eval(
             r##"const d = document.querySelector("dialog.modal[open]");
@@ -32,7 +34,13 @@ async fn a_destructive_button_asks_first_and_submits_only_when_confirmed() {
         .await;
     assert_eq!(
         dialog,
-        json!(["Stop the exercise?", "Dashboards close.", "Stop exercise", "btn btn--danger", 0])
+        json!([
+            "Stop the exercise?",
+            "Dashboards close.",
+            "Stop exercise",
+            "btn btn--danger",
+            0
+        ])
     );
 
     browser
@@ -43,11 +51,15 @@ async fn a_destructive_button_asks_first_and_submits_only_when_confirmed() {
         .click()
         .await
         .unwrap();
-    browser.wait_for(r##"!document.querySelector("dialog.modal[open]")"##).await;
+    browser
+        .wait_for(r##"!document.querySelector("dialog.modal[open]")"##)
+        .await;
     assert_eq!(browser.eval("return submitted;").await, json!([]));
 
     danger.click().await.unwrap();
-    browser.wait_for(r##"document.querySelector("dialog.modal[open]")"##).await;
+    browser
+        .wait_for(r##"document.querySelector("dialog.modal[open]")"##)
+        .await;
     browser
         .client
         .find(Locator::Css("dialog.modal[open] [data-role=confirm]"))
@@ -73,7 +85,14 @@ async fn copy_buttons_work_without_the_clipboard_api() {
                return true;"##,
         )
         .await;
-    browser.client.find(Locator::Id("copy")).await.unwrap().click().await.unwrap();
+    browser
+        .client
+        .find(Locator::Id("copy"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser
         .wait_for(r##"document.getElementById("copy").classList.contains("is-copied")"##)
         .await;
@@ -93,17 +112,26 @@ async fn the_theme_cycles_persists_and_yields_to_the_url() {
     assert_eq!(browser.eval(theme).await, json!(["system", null, null]));
     let toggle = browser.client.find(Locator::Id("theme")).await.unwrap();
     toggle.click().await.unwrap();
-    assert_eq!(browser.eval(theme).await, json!(["light", "light", "light"]));
+    assert_eq!(
+        browser.eval(theme).await,
+        json!(["light", "light", "light"])
+    );
     toggle.click().await.unwrap();
     assert_eq!(browser.eval(theme).await, json!(["dark", "dark", "dark"]));
     assert_eq!(
-        browser.eval("return document.getElementById('theme').getAttribute('aria-label');").await,
+        browser
+            .eval("return document.getElementById('theme').getAttribute('aria-label');")
+            .await,
         json!("Theme: dark")
     );
 
     browser.client.goto(&lab.url("/lab")).await.unwrap();
     assert_eq!(browser.eval(theme).await, json!(["dark", "dark", "dark"]));
-    browser.client.goto(&lab.url("/lab?theme=light")).await.unwrap();
+    browser
+        .client
+        .goto(&lab.url("/lab?theme=light"))
+        .await
+        .unwrap();
     assert_eq!(
         browser.eval(theme).await,
         json!(["light", "light", "dark"]),
@@ -119,11 +147,15 @@ async fn shortcuts_follow_their_links_but_never_steal_typing() {
     body.send_keys("gx").await.unwrap();
     browser.wait_for(r##"location.hash === "#target""##).await;
 
-    browser.eval(r##"history.replaceState(null, "", "#"); return true;"##).await;
+    browser
+        .eval(r##"history.replaceState(null, "", "#"); return true;"##)
+        .await;
     let field = browser.client.find(Locator::Id("field")).await.unwrap();
     field.send_keys("gx").await.unwrap();
     assert_eq!(
-        browser.eval("return [location.hash, document.getElementById('field').value];").await,
+        browser
+            .eval("return [location.hash, document.getElementById('field').value];")
+            .await,
         json!(["", "gx"])
     );
 
@@ -153,8 +185,13 @@ async fn character_counters_follow_typing_and_flag_overflow() {
         browser.eval(state).await,
         json!(["14 / 10", "field__counter is-over", "true"])
     );
-    body.send_keys(&Key::Backspace.to_string().repeat(6)).await.unwrap();
-    assert_eq!(browser.eval(state).await, json!(["8 / 10", "field__counter", null]));
+    body.send_keys(&Key::Backspace.to_string().repeat(6))
+        .await
+        .unwrap();
+    assert_eq!(
+        browser.eval(state).await,
+        json!(["8 / 10", "field__counter", null])
+    );
     browser.close().await;
 }
 
@@ -164,9 +201,15 @@ async fn tabs_switch_panels_by_click_and_by_arrow_keys() {
     let panels = "return ['tab-a','tab-b'].map((id) => document.getElementById(id).getAttribute('aria-selected')).concat(['panel-a','panel-b'].map((id) => document.getElementById(id).hidden));";
     let tab_b = browser.client.find(Locator::Id("tab-b")).await.unwrap();
     tab_b.click().await.unwrap();
-    assert_eq!(browser.eval(panels).await, json!(["false", "true", true, false]));
+    assert_eq!(
+        browser.eval(panels).await,
+        json!(["false", "true", true, false])
+    );
     tab_b.send_keys(&Key::Left.to_string()).await.unwrap();
-    assert_eq!(browser.eval(panels).await, json!(["true", "false", false, true]));
+    assert_eq!(
+        browser.eval(panels).await,
+        json!(["true", "false", false, true])
+    );
     assert_eq!(
         browser.eval("return document.activeElement.id;").await,
         json!("tab-a")
@@ -177,11 +220,24 @@ async fn tabs_switch_panels_by_click_and_by_arrow_keys() {
 #[tokio::test]
 async fn pictures_open_full_size_and_close_with_escape() {
     let (_lab, browser) = lab_session().await;
-    browser.client.find(Locator::Id("picture")).await.unwrap().click().await.unwrap();
+    browser
+        .client
+        .find(Locator::Id("picture"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let shown = browser
         .wait_for(r##"document.querySelector("dialog.viewer[open] img") && [document.querySelector("dialog.viewer img").src, document.querySelector(".viewer__caption").textContent]"##)
         .await;
-    assert!(shown[0].as_str().unwrap().contains("/assets/icons/favicon.svg?v="), "{shown}");
+    assert!(
+        shown[0]
+            .as_str()
+            .unwrap()
+            .contains("/assets/icons/favicon.svg?v="),
+        "{shown}"
+    );
     assert_eq!(shown[1], json!("The SCIP mark"));
     browser
         .client
@@ -191,7 +247,9 @@ async fn pictures_open_full_size_and_close_with_escape() {
         .send_keys(&Key::Escape.to_string())
         .await
         .unwrap();
-    browser.wait_for(r##"!document.querySelector("dialog.viewer[open]")"##).await;
+    browser
+        .wait_for(r##"!document.querySelector("dialog.viewer[open]")"##)
+        .await;
     browser.close().await;
 }
 
@@ -207,7 +265,13 @@ async fn toasts_relative_times_and_dismissal_read_as_intended() {
         .await;
     assert_eq!(
         times,
-        json!(["just now", "4 min ago", "2 h ago", "yesterday", "3 days ago"])
+        json!([
+            "just now",
+            "4 min ago",
+            "2 h ago",
+            "yesterday",
+            "3 days ago"
+        ])
     );
     let toast = browser
         .eval(
@@ -216,7 +280,10 @@ async fn toasts_relative_times_and_dismissal_read_as_intended() {
                        t.querySelector(".toast__title").children.length];"##,
         )
         .await;
-    assert_eq!(toast, json!(["alert", "toast toast--error", "<b>Sent</b>", 0]));
+    assert_eq!(
+        toast,
+        json!(["alert", "toast toast--error", "<b>Sent</b>", 0])
+    );
     browser
         .client
         .find(Locator::Css(".toast--error [data-dismiss]"))
@@ -225,6 +292,8 @@ async fn toasts_relative_times_and_dismissal_read_as_intended() {
         .click()
         .await
         .unwrap();
-    browser.wait_for(r##"!document.querySelector(".toast--error")"##).await;
+    browser
+        .wait_for(r##"!document.querySelector(".toast--error")"##)
+        .await;
     browser.close().await;
 }

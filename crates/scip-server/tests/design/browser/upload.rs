@@ -24,7 +24,9 @@ async fn each_file_is_checked_sent_and_reported_on_its_own() {
     input.send_keys(&list).await.unwrap();
 
     browser
-        .wait_for(r##"document.querySelectorAll(".upload.is-done, .upload.is-error").length === 3"##)
+        .wait_for(
+            r##"document.querySelectorAll(".upload.is-done, .upload.is-error").length === 3"##,
+        )
         .await;
     let rows = browser
         .eval(
@@ -37,8 +39,18 @@ async fn each_file_is_checked_sent_and_reported_on_its_own() {
         rows,
         json!([
             ["berth-notice.txt", "done", "Uploaded", "100"],
-            ["refuse-me.txt", "error", "Only images, video and PDF can be uploaded.", "100"],
-            ["cctv-day.bin", "error", "Too large: 2 KB; the limit is 1000 B.", "100"],
+            [
+                "refuse-me.txt",
+                "error",
+                "Only images, video and PDF can be uploaded.",
+                "100"
+            ],
+            [
+                "cctv-day.bin",
+                "error",
+                "Too large: 2 KB; the limit is 1000 B.",
+                "100"
+            ],
         ])
     );
     let mut received = lab.uploads();
@@ -59,7 +71,9 @@ async fn sizes_read_the_way_file_managers_show_them() {
         .await;
     assert_eq!(
         sizes,
-        json!(["0 B", "1023 B", "1 KB", "1.5 KB", "10 MB", "50 MB", "2.1 GB"])
+        json!([
+            "0 B", "1023 B", "1 KB", "1.5 KB", "10 MB", "50 MB", "2.1 GB"
+        ])
     );
     browser.close().await;
 }
