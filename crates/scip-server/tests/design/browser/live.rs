@@ -132,7 +132,11 @@ async fn a_page_with_a_live_url_follows_the_standard_events_without_code() {
         "html",
         json!({"target": "#feed", "html": "<li id=\"d-9\">Port closed</li>"}),
     );
-    lab.send(4, "toast", json!({"message": "Exercise paused by control.", "kind": "warning"}));
+    lab.send(
+        4,
+        "toast",
+        json!({"message": "Exercise paused by control.", "kind": "warning"}),
+    );
     browser
         .wait_for(r##"document.querySelector(".toast--warning")"##)
         .await;
@@ -146,7 +150,15 @@ async fn a_page_with_a_live_url_follows_the_standard_events_without_code() {
         .await;
     assert_eq!(
         page,
-        json!(["1:02:03", "paused", false, false, "3", "Port closed", "Exercise paused by control."])
+        json!([
+            "1:02:03",
+            "paused",
+            false,
+            false,
+            "3",
+            "Port closed",
+            "Exercise paused by control."
+        ])
     );
     lab.send(5, "unread", json!({"news": 0}));
     browser
