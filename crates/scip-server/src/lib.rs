@@ -1,14 +1,24 @@
 //! SCIP's HTTP side: the API, authentication, the control portal, team dashboards and the
 //! runtimes that host them.
 //!
+//! - [`app`]: building and running a whole SCIP process (binary and tests).
 //! - [`auth`]: passwords, signed tokens, attempt limits.
 //! - [`error`]: the API's error type.
 //! - [`runtime`]: team dashboard runtimes: port allocation and the Docker runtime.
 //! - [`shared`]: state shared between replicas (Redis or memory).
 //! - [`state`]: the state handlers receive; [`router`]: every route; [`serve`]: the listener
 //!   loop; [`ops`]: health and readiness.
+//! - [`assets`]: the design system's CSS, JavaScript and icon sprite, embedded in the binary,
+//!   with cache-busting URLs and a handler that serves them.
+//! - [`view`]: the data every page hands to the shared layouts (`base.html`,
+//!   `portal/layout.html`, `dashboard/layout.html`, `dashboard/wall.html`): document, portal
+//!   and dashboard shells, navigation, the T+ timer, team colours and QR codes.
+//!
+//! Templates live in `templates/` (askama) and assets in `assets/`; `docs/design.md`
+//! describes the design system page builders follow.
 
 pub mod app;
+pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod ops;
@@ -17,3 +27,4 @@ pub mod runtime;
 pub mod serve;
 pub mod shared;
 pub mod state;
+pub mod view;

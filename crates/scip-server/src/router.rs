@@ -11,6 +11,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(ops::health))
         .route("/ready", get(ops::ready))
+        .route("/assets/{*path}", get(crate::assets::serve))
         .with_state(state)
 }
 
