@@ -41,8 +41,7 @@ impl EngineHandle {
             let payload = ControlPayload::announce(a, self.turns(record, total), at);
             if let Ok(bytes) = encode("control", &payload)
                 && let Some(mqtt) = &self.mqtt
-                && let Err(e) = mqtt.publish(&topic, bytes, Qos::AtLeastOnce, false)
-                    .await
+                && let Err(e) = mqtt.publish(&topic, bytes, Qos::AtLeastOnce, false).await
             {
                 debug!(exercise.id = %record.id, error = %e, "control message not published");
             }
@@ -105,7 +104,8 @@ impl EngineHandle {
         );
         if let Ok(bytes) = encode("timer", &payload)
             && let Some(mqtt) = &self.mqtt
-                && let Err(e) = mqtt.publish(&self.layout.timer(&record.id), bytes, Qos::AtMostOnce, true)
+            && let Err(e) = mqtt
+                .publish(&self.layout.timer(&record.id), bytes, Qos::AtMostOnce, true)
                 .await
         {
             debug!(exercise.id = %record.id, error = %e, "timer not published");
@@ -149,7 +149,8 @@ impl EngineHandle {
         };
         if let Ok(bytes) = encode("status", &payload)
             && let Some(mqtt) = &self.mqtt
-                && let Err(e) = mqtt.publish(
+            && let Err(e) = mqtt
+                .publish(
                     &self.layout.status(&record.id),
                     bytes,
                     Qos::AtLeastOnce,

@@ -28,6 +28,9 @@ pub enum Command {
     /// Run SCIP: the all-in-one server (API, portal, engine, embedded broker, dashboards), or
     /// one role of a distributed deployment.
     Serve(commands::serve::Args),
+    /// Create and drive exercises (create, list, status, start, pause, resume, next-turn,
+    /// finish, reset, stop, seek, speed, fire, inject, resend, events).
+    Exercise(commands::exercise::Args),
     /// Apply database migrations (also done at every start) and print the schema version.
     Migrate(commands::migrate::Args),
     /// Exit 0 when a local SCIP process answers `/health` (for container health checks).
@@ -45,6 +48,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let config_file = cli.config.clone();
     match cli.command {
         Command::Serve(args) => commands::serve::run(config_file.as_deref(), args),
+        Command::Exercise(args) => commands::exercise::run(config_file.as_deref(), args),
         Command::Migrate(args) => commands::migrate::run(config_file.as_deref(), args),
         Command::Health(args) => commands::health::run(args),
         Command::Config(args) => commands::config::run(config_file.as_deref(), args),

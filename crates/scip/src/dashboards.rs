@@ -11,3 +11,12 @@ use crate::config::Config;
 pub fn host_for(_config: &Config, _app: &AppConfig) -> anyhow::Result<Arc<dyn DashboardHost>> {
     Ok(Arc::new(NoDashboards))
 }
+
+/// The dashboard runtime new exercises use.
+pub fn runtime_of(config: &Config) -> scip_store::DashboardRuntime {
+    match config.dashboards.runtime {
+        crate::config::RuntimeKind::Embedded => scip_store::DashboardRuntime::Embedded,
+        crate::config::RuntimeKind::Process => scip_store::DashboardRuntime::Process,
+        crate::config::RuntimeKind::Docker => scip_store::DashboardRuntime::Docker,
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod convert;
+pub mod exercise;
 pub mod health;
 pub mod input;
 pub mod migrate;
