@@ -42,9 +42,14 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
-    /// Creates an empty database with a unique name.
+    /// Creates an empty database with a unique name on the test server.
     pub async fn create() -> Self {
-        let server = postgres_server_url();
+        Self::create_on(&postgres_server_url()).await
+    }
+
+    /// Creates an empty database with a unique name on the server at `server`.
+    pub async fn create_on(server: &str) -> Self {
+        let server = server.to_owned();
         let name = format!(
             "scip_test_{}",
             ulid::Ulid::generate().to_string().to_lowercase()
