@@ -19,11 +19,15 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use anyhow::Context as _;
 use clap::{Parser, Subcommand, ValueEnum};
 use hdrhistogram::Histogram;
-use scip_bus::mosquitto::{DEFAULT_ITERATIONS, ProvisionerConfig, ReloadMethod, conf_snippet, render_static_files};
+use scip_bus::mosquitto::{
+    DEFAULT_ITERATIONS, ProvisionerConfig, ReloadMethod, conf_snippet, render_static_files,
+};
 use scip_bus::payload::DeliveryPayload;
 use scip_bus::{ClientConfig, Credential, MqttClient, Principal, Qos, TopicKind, TopicLayout};
 use scip_core::engine::{Command, Speed};
-use scip_core::model::{Content, Inject, Mode, Priority, Scenario, Sms, Team, TeamKind, TeamResources};
+use scip_core::model::{
+    Content, Inject, Mode, Priority, Scenario, Sms, Team, TeamKind, TeamResources,
+};
 use scip_core::{InjectId, ScenarioId, TeamId};
 use scip_engine::{EngineConfig, LaunchRequest, Request};
 use scip_server::app::{AppConfig, MqttSetup, Role, RunningApp};
@@ -32,7 +36,9 @@ use scip_store::{DashboardRuntime, VersionNote};
 use tokio_util::sync::CancellationToken;
 
 #[derive(Parser)]
-#[command(about = "Measure SCIP's fire lateness: scheduled instant → received by an MQTT subscriber")]
+#[command(
+    about = "Measure SCIP's fire lateness: scheduled instant → received by an MQTT subscriber"
+)]
 struct Cli {
     #[command(subcommand)]
     what: What,
@@ -147,14 +153,24 @@ fn scenario(case: &Case) -> Scenario {
 }
 
 fn now_us() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
 }
 
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).map(|l| l.to_owned()))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|kb| kb.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(|l| l.to_owned())
+        })
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
@@ -166,12 +182,25 @@ async fn measure(case: Case) -> anyhow::Result<Outcome> {
         BrokerKind::Embedded => None,
         BrokerKind::Mosquitto => {
             let engine = Credential::new(USER, PASSWORD, Principal::Engine)?;
-            let files = render_static_files(&layout, std::slice::from_ref(&engine), DEFAULT_ITERATIONS);
-            let (passwd, acl, pid) = (dir.path().join("passwd"), dir.path().join("acl"), dir.path().join("mosquitto.pid"));
+            let files =
+                render_static_files(&layout, std::slice::from_ref(&engine), DEFAULT_ITERATIONS);
+            let (passwd, acl, pid) = (
+                dir.path().join("passwd"),
+                dir.path().join("acl"),
+                dir.path().join("mosquitto.pid"),
+            );
             std::fs::write(&passwd, files.password_file)?;
             std::fs::write(&acl, files.acl_file)?;
-            let extra = format!("{}\nmax_queued_messages 100000\nmax_inflight_messages 0\n", conf_snippet(&passwd, &acl, Some(&pid)));
-            Some((scip_testkit::Mosquitto::start(&extra, |_| {}), passwd, acl, pid))
+            let extra = format!(
+                "{}\nmax_queued_messages 100000\nmax_inflight_messages 0\n",
+                conf_snippet(&passwd, &acl, Some(&pid))
+            );
+            Some((
+                scip_testkit::Mosquitto::start(&extra, |_| {}),
+                passwd,
+                acl,
+                pid,
+            ))
         }
     };
     let pg = match &case.postgres {
@@ -183,7 +212,10 @@ async fn measure(case: Case) -> anyhow::Result<Outcome> {
         None => format!("sqlite://{}", dir.path().join("scip.db").display()),
     };
     let mqtt = match &mosquitto {
-        None => MqttSetup::Embedded { tcp_port: 0, ws_port: 0 },
+        None => MqttSetup::Embedded {
+            tcp_port: 0,
+            ws_port: 0,
+        },
         Some((m, passwd, acl, pid)) => MqttSetup::External {
             host: "127.0.0.1".into(),
             port: m.port,
@@ -209,11 +241,16 @@ async fn measure(case: Case) -> anyhow::Result<Outcome> {
         mqtt,
         topic_prefix: String::new(),
         jwt_secret: "benchmark-secret-benchmark-secret-0123".into(),
-        settings: ServerSettings { media_path: dir.path().join("media"), ..ServerSettings::default() },
+        settings: ServerSettings {
+            media_path: dir.path().join("media"),
+            ..ServerSettings::default()
+        },
         engine: EngineConfig::default(),
         owner: "bench".into(),
     };
-    let app = RunningApp::start_without_dashboards(config).await.context("start SCIP")?;
+    let app = RunningApp::start_without_dashboards(config)
+        .await
+        .context("start SCIP")?;
     let (user, password) = app.engine_credentials.clone();
     let port = match (&mosquitto, app.broker_tcp) {
         (Some((m, ..)), _) => m.port,
@@ -222,16 +259,22 @@ async fn measure(case: Case) -> anyhow::Result<Outcome> {
     };
 
     let cancel = CancellationToken::new();
-    let mut subscriber_config = ClientConfig::tcp("127.0.0.1", port, "bench-subscriber").credentials(user, password);
+    let mut subscriber_config =
+        ClientConfig::tcp("127.0.0.1", port, "bench-subscriber").credentials(user, password);
     subscriber_config.inbox_capacity = 200_000;
     let (subscriber, mut inbox) = MqttClient::start(subscriber_config, cancel.clone())?;
     subscriber.wait_connected().await?;
-    subscriber.subscribe(&layout.all_teams_filter(TopicKind::Feed), Qos::AtLeastOnce).await?;
+    subscriber
+        .subscribe(&layout.all_teams_filter(TopicKind::Feed), Qos::AtLeastOnce)
+        .await?;
 
     let s = scenario(&case);
     let expected = s.inject_count();
     let state = app.state.clone();
-    state.store.create_scenario(&s, &VersionNote::by("bench"), 0).await?;
+    state
+        .store
+        .create_scenario(&s, &VersionNote::by("bench"), 0)
+        .await?;
     let record = state
         .engine
         .launch(LaunchRequest {
@@ -245,21 +288,33 @@ async fn measure(case: Case) -> anyhow::Result<Outcome> {
         .await?;
     // Let the orchestrator take the exercise before the clock starts.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let started = state.engine.execute(&record.id, Request::Control(Command::Start), "bench").await?;
-    let since_ms = started.exercise.runtime.clock.running_since.context("clock not running")?;
+    let started = state
+        .engine
+        .execute(&record.id, Request::Control(Command::Start), "bench")
+        .await?;
+    let since_ms = started
+        .exercise
+        .runtime
+        .clock
+        .running_since
+        .context("clock not running")?;
     let start_us = since_ms as u64 * 1_000;
 
     let mut arrivals: HashMap<(String, u64), (u64, u64)> = HashMap::with_capacity(expected);
     let mut duplicates = 0;
     let last_due_ms = case.first_ms + case.gap_ms * (case.per_team as u64).saturating_sub(1);
-    let deadline = tokio::time::Instant::now() + Duration::from_millis(last_due_ms) + Duration::from_secs(20);
+    let deadline =
+        tokio::time::Instant::now() + Duration::from_millis(last_due_ms) + Duration::from_secs(20);
     while arrivals.len() < expected {
         match tokio::time::timeout_at(deadline, inbox.recv()).await {
             Ok(Some(msg)) => {
                 let received = now_us();
                 let p = DeliveryPayload::parse(&msg.payload)?;
                 let due_us = start_us + p.scheduled_ms.unwrap_or(0) * 1_000;
-                if arrivals.insert((p.team_id.to_string(), p.seq), (due_us, received)).is_some() {
+                if arrivals
+                    .insert((p.team_id.to_string(), p.seq), (due_us, received))
+                    .is_some()
+                {
                     duplicates += 1;
                 }
             }
@@ -307,7 +362,9 @@ fn ms(us: u64) -> String {
 }
 
 fn header() {
-    println!("| case | broker | injects | received | lost | dup | p50 ms | p90 ms | p99 ms | max ms | last arrival ms | RSS MB |");
+    println!(
+        "| case | broker | injects | received | lost | dup | p50 ms | p90 ms | p99 ms | max ms | last arrival ms | RSS MB |"
+    );
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 }
 
@@ -329,8 +386,23 @@ fn row(o: &Outcome) {
     );
 }
 
-fn steady(name: &str, teams: usize, per_team: usize, gap_ms: u64, broker: BrokerKind, postgres: Option<String>) -> Case {
-    Case { name: name.into(), teams, per_team, first_ms: 1_000, gap_ms, broker, postgres }
+fn steady(
+    name: &str,
+    teams: usize,
+    per_team: usize,
+    gap_ms: u64,
+    broker: BrokerKind,
+    postgres: Option<String>,
+) -> Case {
+    Case {
+        name: name.into(),
+        teams,
+        per_team,
+        first_ms: 1_000,
+        gap_ms,
+        broker,
+        postgres,
+    }
 }
 
 fn burst(count: usize, teams: usize, broker: BrokerKind, postgres: Option<String>) -> Case {
@@ -347,18 +419,52 @@ fn burst(count: usize, teams: usize, broker: BrokerKind, postgres: Option<String
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(async {
         let cases = match cli.what {
-            What::Run { teams, injects, gap_ms, broker, postgres } => {
-                vec![steady(&format!("{teams} teams × {injects} injects"), teams, injects, gap_ms, broker, postgres)]
+            What::Run {
+                teams,
+                injects,
+                gap_ms,
+                broker,
+                postgres,
+            } => {
+                vec![steady(
+                    &format!("{teams} teams × {injects} injects"),
+                    teams,
+                    injects,
+                    gap_ms,
+                    broker,
+                    postgres,
+                )]
             }
-            What::Burst { count, teams, broker, postgres } => vec![burst(count, teams, broker, postgres)],
+            What::Burst {
+                count,
+                teams,
+                broker,
+                postgres,
+            } => vec![burst(count, teams, broker, postgres)],
             What::All { postgres } => {
                 let mut all = Vec::new();
                 for broker in [BrokerKind::Embedded, BrokerKind::Mosquitto] {
-                    all.push(steady("10 teams × 200 injects", 10, 200, 50, broker, postgres.clone()));
-                    all.push(steady("100 teams × 1,000 injects", 100, 1_000, 20, broker, postgres.clone()));
+                    all.push(steady(
+                        "10 teams × 200 injects",
+                        10,
+                        200,
+                        50,
+                        broker,
+                        postgres.clone(),
+                    ));
+                    all.push(steady(
+                        "100 teams × 1,000 injects",
+                        100,
+                        1_000,
+                        20,
+                        broker,
+                        postgres.clone(),
+                    ));
                     all.push(burst(5_000, 50, broker, postgres.clone()));
                 }
                 all
@@ -372,4 +478,3 @@ fn main() -> anyhow::Result<()> {
         Ok(())
     })
 }
-

@@ -31,6 +31,9 @@ pub enum Command {
     /// Create and drive exercises (create, list, status, start, pause, resume, next-turn,
     /// finish, reset, stop, seek, speed, fire, inject, resend, events).
     Exercise(commands::exercise::Args),
+    /// Write Mosquitto password and ACL files giving each team dashboard access to its own
+    /// topics only (for an external Mosquitto).
+    MqttConfig(commands::mqtt_config::Args),
     /// Apply database migrations (also done at every start) and print the schema version.
     Migrate(commands::migrate::Args),
     /// Exit 0 when a local SCIP process answers `/health` (for container health checks).
@@ -49,6 +52,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve(args) => commands::serve::run(config_file.as_deref(), args),
         Command::Exercise(args) => commands::exercise::run(config_file.as_deref(), args),
+        Command::MqttConfig(args) => commands::mqtt_config::run(config_file.as_deref(), args),
         Command::Migrate(args) => commands::migrate::run(config_file.as_deref(), args),
         Command::Health(args) => commands::health::run(args),
         Command::Config(args) => commands::config::run(config_file.as_deref(), args),

@@ -6,5 +6,6 @@ pub mod exercise;
 pub mod health;
 pub mod input;
 pub mod migrate;
+pub mod mqtt_config;
 pub mod serve;
 pub mod validate;
