@@ -21,6 +21,8 @@ pub mod app;
 pub mod assets;
 pub mod auth;
 pub mod error;
+pub mod import;
+pub mod media;
 pub mod ops;
 pub mod router;
 pub mod runtime;

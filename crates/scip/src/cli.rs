@@ -34,6 +34,10 @@ pub enum Command {
     /// Write Mosquitto password and ACL files giving each team dashboard access to its own
     /// topics only (for an external Mosquitto).
     MqttConfig(commands::mqtt_config::Args),
+    /// Check a scenario file and store it with its media (nothing is stored when it has errors).
+    Import(commands::import::Args),
+    /// Write a stored scenario as a bundle folder or zip, or an MSEL CSV or XLSX.
+    Export(commands::export::Args),
     /// Apply database migrations (also done at every start) and print the schema version.
     Migrate(commands::migrate::Args),
     /// Exit 0 when a local SCIP process answers `/health` (for container health checks).
@@ -53,6 +57,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve(args) => commands::serve::run(config_file.as_deref(), args),
         Command::Exercise(args) => commands::exercise::run(config_file.as_deref(), args),
         Command::MqttConfig(args) => commands::mqtt_config::run(config_file.as_deref(), args),
+        Command::Import(args) => commands::import::run(config_file.as_deref(), args),
+        Command::Export(args) => commands::export::run(config_file.as_deref(), args),
         Command::Migrate(args) => commands::migrate::run(config_file.as_deref(), args),
         Command::Health(args) => commands::health::run(args),
         Command::Config(args) => commands::config::run(config_file.as_deref(), args),

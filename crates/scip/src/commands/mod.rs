@@ -3,7 +3,9 @@
 pub mod config;
 pub mod convert;
 pub mod exercise;
+pub mod export;
 pub mod health;
+pub mod import;
 pub mod input;
 pub mod migrate;
 pub mod mqtt_config;
