@@ -25,6 +25,9 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Try SCIP: the all-in-one server with the GREY TIDE demo scenario, a ready exercise and
+    /// an administrator account; prints where everything is.
+    Demo(commands::demo::Args),
     /// Run SCIP: the all-in-one server (API, portal, engine, embedded broker, dashboards), or
     /// one role of a distributed deployment.
     Serve(commands::serve::Args),
@@ -54,6 +57,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     let config_file = cli.config.clone();
     match cli.command {
+        Command::Demo(args) => commands::demo::run(config_file.as_deref(), args),
         Command::Serve(args) => commands::serve::run(config_file.as_deref(), args),
         Command::Exercise(args) => commands::exercise::run(config_file.as_deref(), args),
         Command::MqttConfig(args) => commands::mqtt_config::run(config_file.as_deref(), args),

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod convert;
+pub mod demo;
 pub mod exercise;
 pub mod export;
 pub mod health;
