@@ -334,7 +334,8 @@ mod tests {
 
     #[test]
     fn inconsistent_manifests_are_refused() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut Manifest)>)> = vec![
+        type Change = Box<dyn Fn(&mut Manifest)>;
+        let cases: Vec<(&str, Change)> = vec![
             ("unknown", Box::new(|m| m.tables[0].name = "secrets".into())),
             (
                 "stored as",

@@ -46,6 +46,11 @@ impl VerifiedArchive {
     }
 }
 
+/// Why an entry's bytes could not be read back (the zip's CRC, a broken deflate stream).
+fn unreadable(e: &dyn std::fmt::Display) -> String {
+    format!("its data does not read back ({e})")
+}
+
 /// Opens the zip at `path`.
 pub(crate) fn open_zip(path: &Path) -> BackupResult<Zip> {
     let file =
@@ -118,13 +123,13 @@ fn read_manifest(zip: &mut Zip, path: &Path) -> BackupResult<Manifest> {
                 reason: "it has no manifest.json".into(),
             });
         }
-        Err(e) => return Err(BackupError::altered(MANIFEST_ENTRY, e.to_string())),
+        Err(e) => return Err(BackupError::altered(MANIFEST_ENTRY, unreadable(&e))),
     };
     let mut bytes = Vec::new();
     (&mut file)
         .take(MANIFEST_LIMIT)
         .read_to_end(&mut bytes)
-        .map_err(|e| BackupError::altered(MANIFEST_ENTRY, e.to_string()))?;
+        .map_err(|e| BackupError::altered(MANIFEST_ENTRY, unreadable(&e)))?;
     parse_manifest(path, &bytes, known_version())
 }
 
@@ -173,7 +178,7 @@ fn open_entry<'z>(
                 entry: entry.name.clone(),
             });
         }
-        Err(e) => return Err(BackupError::altered(&entry.name, e.to_string())),
+        Err(e) => return Err(BackupError::altered(&entry.name, unreadable(&e))),
     };
     Ok(HashingReader::new(file.take(entry.size.saturating_add(1))))
 }
@@ -212,7 +217,7 @@ pub(crate) fn copy_entry(
     loop {
         let n = reader
             .read(&mut buf)
-            .map_err(|e| BackupError::altered(&entry.name, e.to_string()))?;
+            .map_err(|e| BackupError::altered(&entry.name, unreadable(&e)))?;
         if n == 0 {
             break;
         }
@@ -284,7 +289,7 @@ impl<'z> RowReader<'z> {
         let n = self
             .lines
             .read_until(b'\n', &mut self.buf)
-            .map_err(|e| BackupError::altered(&self.entry.name, e.to_string()))?;
+            .map_err(|e| BackupError::altered(&self.entry.name, unreadable(&e)))?;
         if n == 0 {
             return Ok(None);
         }
@@ -306,7 +311,7 @@ impl<'z> RowReader<'z> {
     /// was read) the row count. Returns the entry's size.
     pub(crate) fn finish(mut self, all_rows_read: bool) -> BackupResult<u64> {
         io::copy(&mut self.lines, &mut io::sink())
-            .map_err(|e| BackupError::altered(&self.entry.name, e.to_string()))?;
+            .map_err(|e| BackupError::altered(&self.entry.name, unreadable(&e)))?;
         let digest = self.lines.into_inner().finish();
         check_digest(&self.entry, &digest)?;
         if all_rows_read && self.line != self.rows_expected {
