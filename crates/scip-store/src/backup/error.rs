@@ -113,7 +113,7 @@ pub enum BackupError {
     /// The target already holds data and replacing it was not asked for.
     #[error("the target is not empty ({contents}); restoring would replace all of it")]
     NotEmpty {
-        /// What the target holds, in words (`3 users, 2 scenarios, 4 media files`).
+        /// What the target holds (`users: 3, scenarios: 2, media files: 4`).
         contents: String,
     },
     /// The database was restored but the restored media folder could not be moved into

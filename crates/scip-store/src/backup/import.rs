@@ -58,15 +58,15 @@ async fn count_rows(conn: &mut AnyConnection) -> StoreResult<Vec<(&'static str, 
     Ok(counts)
 }
 
-/// `3 users, 2 scenarios, 4 media files`: what is non-empty.
+/// `users: 3, scenarios: 2, media files: 4`: what is non-empty.
 fn describe_contents(counts: &[(&str, u64)], media_files: u64) -> String {
     let mut parts: Vec<String> = counts
         .iter()
         .filter(|(_, n)| *n > 0)
-        .map(|(table, n)| format!("{n} {table}"))
+        .map(|(table, n)| format!("{table}: {n}"))
         .collect();
     if media_files > 0 {
-        parts.push(format!("{media_files} media files"));
+        parts.push(format!("media files: {media_files}"));
     }
     parts.join(", ")
 }
@@ -258,7 +258,7 @@ mod tests {
     fn contents_name_what_is_there() {
         assert_eq!(
             describe_contents(&[("users", 2), ("scenarios", 0), ("events", 14)], 3),
-            "2 users, 14 events, 3 media files"
+            "users: 2, events: 14, media files: 3"
         );
         assert_eq!(describe_contents(&[("users", 0)], 0), "");
     }

@@ -164,10 +164,10 @@ async fn restore_refuses_a_site_with_data_unless_told_to_replace_it(db: TestDb) 
     assert!(matches!(err, BackupError::NotEmpty { .. }), "{err}");
     let message = err.to_string();
     assert!(
-        message.contains("1 users") && message.contains("1 scenarios"),
+        message.contains("users: 1") && message.contains("scenarios: 1"),
         "{message}"
     );
-    assert!(message.contains("1 media files"), "{message}");
+    assert!(message.contains("media files: 1"), "{message}");
     assert_eq!(answers(&target.store).await, before);
     assert_eq!(target.media_files().len(), 1);
 
@@ -176,7 +176,7 @@ async fn restore_refuses_a_site_with_data_unless_told_to_replace_it(db: TestDb) 
     std::fs::create_dir_all(media_only.media_dir()).unwrap();
     std::fs::write(media_only.media_dir().join("x.png"), b"x").unwrap();
     let err = media_only.restore(&archive, false).await.unwrap_err();
-    assert!(err.to_string().contains("(1 media files)"), "{err}");
+    assert!(err.to_string().contains("(media files: 1)"), "{err}");
 
     target.restore(&archive, true).await.unwrap();
     assert_eq!(answers(&target.store).await, answers(&from.store).await);
