@@ -18,6 +18,15 @@ pub enum BackupError {
         /// The file.
         path: PathBuf,
     },
+    /// The archive to write or read is inside the media folder, which the backup copies and
+    /// the restore replaces.
+    #[error("{} is inside the media folder {}; choose a place outside it", path.display(), media.display())]
+    InsideMedia {
+        /// The archive.
+        path: PathBuf,
+        /// The media folder.
+        media: PathBuf,
+    },
     /// Reading or writing a file or folder failed.
     #[error("{what}: {source}")]
     Io {

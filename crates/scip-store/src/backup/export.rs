@@ -17,7 +17,7 @@ use super::error::{BackupError, BackupResult};
 use super::manifest::{
     ColumnManifest, FORMAT_NAME, FORMAT_VERSION, Manifest, MediaSummary, TableManifest,
 };
-use super::media_files::list_media_files;
+use super::media_files::{is_inside, list_media_files};
 use super::names::{media_entry, table_entry};
 use super::rows::row_to_json;
 use super::schema_check::{differences, live_schema};
@@ -110,6 +110,27 @@ impl Store {
         if !request.replace && request.output.exists() {
             return Err(BackupError::OutputExists {
                 path: request.output.to_owned(),
+            });
+        }
+        if let Some(folder) = request
+            .output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            && !folder.is_dir()
+        {
+            return Err(BackupError::Io {
+                what: format!("cannot write {}", request.output.display()),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    format!("the folder {} does not exist", folder.display()),
+                ),
+            });
+        }
+        // The archive would copy itself while it grows.
+        if is_inside(request.media_dir, request.output) {
+            return Err(BackupError::InsideMedia {
+                path: request.output.to_owned(),
+                media: request.media_dir.to_owned(),
             });
         }
         let temporary = temporary_path(request.output);

@@ -11,7 +11,7 @@ use tracing::{info, warn};
 
 use super::error::{BackupError, BackupResult};
 use super::manifest::Manifest;
-use super::media_files::{StagedMedia, count_media_files};
+use super::media_files::{StagedMedia, count_media_files, is_inside};
 use super::reader::{RowReader, VerifiedArchive, Zip, copy_entry, media_target, open_zip};
 use super::rows::StoredValue;
 use super::tables::TABLES;
@@ -95,6 +95,13 @@ impl Store {
         progress: &mut ProgressSink<'_>,
     ) -> BackupResult<RestoreSummary> {
         let manifest = archive.manifest();
+        // Swapping the media folder would remove the archive being read.
+        if is_inside(request.media_dir, archive.path()) {
+            return Err(BackupError::InsideMedia {
+                path: archive.path().to_owned(),
+                media: request.media_dir.to_owned(),
+            });
+        }
         let mut zip = open_zip(archive.path())?;
         let media_files =
             count_media_files(request.media_dir).map_err(BackupError::io(format!(

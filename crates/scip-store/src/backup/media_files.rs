@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use tracing::warn;
 
 use super::error::{BackupError, BackupResult};
-use super::names::RESERVED_MEDIA_PREFIX;
+use super::names::{RESERVED_MEDIA_PREFIX, media_entry, media_relative_path};
 
 /// A file found in the media folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +72,15 @@ fn walk(
         if kind.is_dir() {
             walk(&path, &format!("{relative}/"), files, skipped)?;
         } else if kind.is_file() {
-            files.push(MediaFile { relative, path });
+            // A name restore would refuse (a backslash, say) would make the whole archive
+            // unrestorable: leave the file out and say so instead.
+            match media_relative_path(&media_entry(&relative)) {
+                Ok(_) => files.push(MediaFile { relative, path }),
+                Err(reason) => skipped.push(Skipped {
+                    path,
+                    reason: format!("its name cannot be restored safely: {reason}"),
+                }),
+            }
         } else {
             skipped.push(Skipped {
                 path,
@@ -81,6 +89,19 @@ fn walk(
         }
     }
     Ok(())
+}
+
+/// Whether `file` (which need not exist yet) is inside the media folder `dir`. A missing
+/// media folder contains nothing.
+pub(crate) fn is_inside(dir: &Path, file: &Path) -> bool {
+    let Ok(dir) = fs::canonicalize(dir) else {
+        return false;
+    };
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::canonicalize(parent).is_ok_and(|p| p.starts_with(dir))
 }
 
 /// Number of files under `dir` (restore's own leftovers not counted).
@@ -317,6 +338,30 @@ mod tests {
         assert_eq!(count_media_files(dir.path()).unwrap(), 2);
         let missing = dir.path().join("nothing-here");
         assert_eq!(count_media_files(&missing).unwrap(), 0);
+    }
+
+    #[test]
+    fn files_in_the_media_folder_are_recognised() {
+        let root = tempfile::tempdir().unwrap();
+        let media = root.path().join("media");
+        fs::create_dir_all(media.join("sub")).unwrap();
+        assert!(is_inside(&media, &media.join("backup.zip")));
+        assert!(is_inside(&media, &media.join("sub/../sub/backup.zip")));
+        assert!(!is_inside(&media, &root.path().join("backup.zip")));
+        assert!(!is_inside(
+            &root.path().join("none"),
+            &root.path().join("none/b.zip")
+        ));
+    }
+
+    #[test]
+    fn names_restore_would_refuse_are_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        write(&dir.path().join("ok.png"), "ok");
+        write(&dir.path().join("back\\slash.png"), "x");
+        let (files, skipped) = list_media_files(dir.path()).unwrap();
+        assert_eq!(files.len(), 1);
+        assert!(skipped[0].reason.contains("backslash"), "{skipped:?}");
     }
 
     #[cfg(unix)]

@@ -178,6 +178,14 @@ async fn restore_refuses_a_site_with_data_unless_told_to_replace_it(db: TestDb) 
     let err = media_only.restore(&archive, false).await.unwrap_err();
     assert!(err.to_string().contains("(media files: 1)"), "{err}");
 
+    // An archive kept in the media folder would be swapped away while it is read.
+    let kept_inside = target.media_dir().join("b.zip");
+    std::fs::copy(&archive, &kept_inside).unwrap();
+    let err = target.restore(&kept_inside, true).await.unwrap_err();
+    assert!(matches!(err, BackupError::InsideMedia { .. }), "{err}");
+    assert_eq!(answers(&target.store).await, before);
+    std::fs::remove_file(&kept_inside).unwrap();
+
     target.restore(&archive, true).await.unwrap();
     assert_eq!(answers(&target.store).await, answers(&from.store).await);
     assert_eq!(target.media_files(), from.media_files());
@@ -193,6 +201,17 @@ async fn backup_refuses_to_overwrite_and_leaves_no_partial_file(db: TestDb) {
     let err = site.backup(&archive).await.unwrap_err();
     assert!(matches!(err, BackupError::OutputExists { .. }), "{err}");
     assert_eq!(std::fs::read(&archive).unwrap(), b"keep me");
+
+    // Inside the media folder the archive would copy itself as it grows.
+    let inside = site.media_dir().join("backup.zip");
+    let err = site.backup(&inside).await.unwrap_err();
+    assert!(matches!(err, BackupError::InsideMedia { .. }), "{err}");
+    assert!(!inside.exists());
+    let err = site
+        .backup(&folder.path().join("missing/b.zip"))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
 
     // A database whose schema outgrew the backup format is refused, and nothing is left.
     site.db
