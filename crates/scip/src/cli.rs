@@ -43,6 +43,11 @@ pub enum Command {
     Export(commands::export::Args),
     /// Apply database migrations (also done at every start) and print the schema version.
     Migrate(commands::migrate::Args),
+    /// Write the database and the media folder to one verified archive (`--output FILE`).
+    Backup(commands::backup::Args),
+    /// Check a backup archive completely, then replace the database and media folder with it
+    /// (`--input FILE`; `--yes` to replace existing data).
+    Restore(commands::restore::Args),
     /// Exit 0 when a local SCIP process answers `/health` (for container health checks).
     Health(commands::health::Args),
     /// Print the configuration in effect (secrets masked) and where settings come from.
@@ -64,6 +69,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => commands::import::run(config_file.as_deref(), args),
         Command::Export(args) => commands::export::run(config_file.as_deref(), args),
         Command::Migrate(args) => commands::migrate::run(config_file.as_deref(), args),
+        Command::Backup(args) => commands::backup::run(config_file.as_deref(), args),
+        Command::Restore(args) => commands::restore::run(config_file.as_deref(), args),
         Command::Health(args) => commands::health::run(args),
         Command::Config(args) => commands::config::run(config_file.as_deref(), args),
         Command::Validate(args) => commands::validate::run(args),

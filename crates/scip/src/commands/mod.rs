@@ -1,5 +1,7 @@
 //! One module per subcommand, each with `Args` and `run`.
 
+pub mod archive_report;
+pub mod backup;
 pub mod config;
 pub mod convert;
 pub mod demo;
@@ -10,5 +12,6 @@ pub mod import;
 pub mod input;
 pub mod migrate;
 pub mod mqtt_config;
+pub mod restore;
 pub mod serve;
 pub mod validate;
