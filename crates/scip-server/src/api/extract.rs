@@ -91,3 +91,37 @@ pub fn inject_id(raw: &str) -> Result<InjectId, ApiError> {
 pub fn exercise_id(raw: &str) -> Result<ExerciseId, ApiError> {
     ExerciseId::new(raw).map_err(|e| bad_id("exercise id", raw, e))
 }
+
+/// A multipart body.
+pub struct ApiMultipart(pub axum::extract::Multipart);
+
+impl<S: Send + Sync> FromRequest<S> for ApiMultipart {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Multipart::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(ApiError::from)
+    }
+}
+
+/// A raw body.
+pub struct ApiBytes(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for ApiBytes {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state)
+            .await
+            .map(Self)
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    ApiError::too_large("the request body is too large")
+                } else {
+                    ApiError::bad_request(format!("the body cannot be read: {}", e.body_text()))
+                }
+            })
+    }
+}

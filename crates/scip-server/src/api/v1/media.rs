@@ -2,14 +2,14 @@
 //! path — over the same checked library as `/api/v2/media`.
 
 use axum::Json;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use scip_store::MediaRecord;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use utoipa::IntoParams;
 
-use crate::api::extract::ApiQuery;
+use crate::api::extract::{ApiMultipart, ApiQuery};
 use crate::api::v1::legacy::{media_names, media_url};
 use crate::api::v2::media::receive_files;
 use crate::auth::{Controller, Observer, RequireRole};
@@ -69,7 +69,7 @@ pub async fn list(
 pub async fn upload(
     State(state): State<AppState>,
     user: RequireRole<Controller>,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let results = receive_files(&state, multipart, user.actor()).await?;
     if results.is_empty() {

@@ -2,14 +2,13 @@
 //! and a team's timeline — read, and replaced as a whole (validated, saved as a new version).
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use scip_core::model::document::ScenarioDoc;
 use scip_formats::v3::{V3Sources, read_v3};
 use scip_formats::{FileSet, Lookup};
 use serde_json::{Value, json};
 
-use crate::api::extract::ApiPath;
+use crate::api::extract::{ApiBytes, ApiPath};
 use crate::api::v1::existing_scenario;
 use crate::api::v1::legacy::{LibrarySource, v3_scenario, v3_timeline};
 use crate::api::v2::scenarios::save_new_version;
@@ -99,7 +98,7 @@ pub async fn put_timeline(
     State(state): State<AppState>,
     user: RequireRole<Controller>,
     ApiPath((scenario, team)): ApiPath<(String, String)>,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<Json<Value>, ApiError> {
     let id = existing_scenario(&state, &scenario).await?;
     match serde_json::from_slice::<Value>(&body) {

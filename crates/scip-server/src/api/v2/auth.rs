@@ -2,7 +2,6 @@
 //! sign out, who am I, change my password.
 
 use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
@@ -11,7 +10,7 @@ use scip_store::User;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::extract::ApiJson;
+use crate::api::extract::{ApiBytes, ApiJson};
 use crate::api::v2::users::UserView;
 use crate::auth::client::ClientIp;
 use crate::auth::extract::{AuthMethod, user_from_token};
@@ -210,7 +209,7 @@ pub async fn refresh(
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
-    body: Bytes,
+    ApiBytes(body): ApiBytes,
 ) -> Result<axum::response::Response, ApiError> {
     let now = unix_now();
     if body.iter().all(u8::is_ascii_whitespace) {
@@ -355,6 +354,12 @@ pub async fn change_password(
     state
         .store
         .set_user_password_hash(&user.user.id, &new_hash, state.engine.clock.now())
+        .await?;
+    // Sessions begun before the change end with it (the account's change time); this one
+    // ends now too, even if it began in the same second.
+    state
+        .shared
+        .revoke(&user.claims.sid, remaining(&user.claims, unix_now()))
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,7 +11,7 @@ use scip_store::{MediaRecord, MediaUse, media::media_kind_name};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::extract::{ApiPath, ApiQuery};
+use crate::api::extract::{ApiMultipart, ApiPath, ApiQuery};
 use crate::api::paging::{Page, PageParams};
 use axum_extra::extract::cookie::CookieJar;
 
@@ -232,7 +232,7 @@ pub async fn receive_files(
 pub async fn upload(
     State(state): State<AppState>,
     user: RequireRole<Controller>,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<(StatusCode, Json<UploadedView>), ApiError> {
     let results = receive_files(&state, multipart, user.actor()).await?;
     if results.is_empty() {

@@ -13,7 +13,7 @@ use scip_store::{StoreError, VersionNote};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::extract::{ApiPath, ApiQuery, scenario_id};
+use crate::api::extract::{ApiMultipart, ApiPath, ApiQuery, scenario_id};
 use crate::api::v2::scenarios::load_version;
 use crate::api::validation::ReportView;
 use crate::auth::{Controller, Observer, RequireRole};
@@ -180,7 +180,7 @@ pub async fn import(
     State(state): State<AppState>,
     user: RequireRole<Controller>,
     ApiQuery(query): ApiQuery<ImportQuery>,
-    multipart: Multipart,
+    ApiMultipart(multipart): ApiMultipart,
 ) -> Result<Response, ApiError> {
     let into = query.into.as_deref().map(scenario_id).transpose()?;
     let base = match &into {
