@@ -6,4 +6,5 @@ pub mod health;
 pub mod input;
 pub mod migrate;
 pub mod serve;
+pub mod user;
 pub mod validate;
