@@ -48,7 +48,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/api/v2/scenarios/validate",
-            post(v2::scenarios::validate_document),
+            post(v2::scenario_validation::validate_document),
         )
         .route(
             "/api/v2/scenarios/import",
@@ -62,15 +62,15 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/api/v2/scenarios/{id}/versions",
-            get(v2::scenarios::versions),
+            get(v2::scenario_versions::versions),
         )
         .route(
             "/api/v2/scenarios/{id}/duplicate",
-            post(v2::scenarios::duplicate),
+            post(v2::scenario_versions::duplicate),
         )
         .route(
             "/api/v2/scenarios/{id}/validation",
-            get(v2::scenarios::validation),
+            get(v2::scenario_validation::validation),
         )
         .route(
             "/api/v2/scenarios/{id}/export",

@@ -10,6 +10,7 @@ mod import_export;
 mod matrix;
 mod media;
 mod ops;
+mod replicas;
 mod scenarios;
 mod team_access;
 mod users;

@@ -46,6 +46,7 @@ pub struct TestApp {
     /// The media folder.
     pub media_dir: tempfile::TempDir,
     tokens: Mutex<HashMap<&'static str, String>>,
+    config: AppConfig,
     _db: Db,
 }
 
@@ -105,7 +106,9 @@ impl TestApp {
             owner: "api-tests".into(),
         };
         adjust(&mut config);
-        let app = RunningApp::start_without_dashboards(config).await.unwrap();
+        let app = RunningApp::start_without_dashboards(config.clone())
+            .await
+            .unwrap();
         let store = app.state.store.clone();
         for role in Role::ALL {
             store
@@ -128,8 +131,27 @@ impl TestApp {
             app,
             media_dir,
             tokens: Mutex::new(HashMap::new()),
+            config,
             _db: db,
         }
+    }
+
+    /// A second API process on the same database, broker, secret (and Redis, if any): a
+    /// replica behind the same proxy. Returns its base URL and the running process.
+    pub async fn replica(&self) -> (String, RunningApp) {
+        let (user, password) = self.app.engine_credentials.clone();
+        let mut config = self.config.clone();
+        config.role = AppRole::Api;
+        config.owner = "api-tests-replica".into();
+        config.mqtt = MqttSetup::External {
+            host: "127.0.0.1".into(),
+            port: self.app.broker_tcp.unwrap().port(),
+            user,
+            password,
+            provisioning: None,
+        };
+        let app = RunningApp::start_without_dashboards(config).await.unwrap();
+        (format!("http://{}", app.api_addr.unwrap()), app)
     }
 
     /// The store.

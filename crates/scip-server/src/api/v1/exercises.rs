@@ -108,7 +108,7 @@ async fn control(
 
 /// Deploys a scenario: launches an exercise from its latest version (SCIP v3 #1).
 #[utoipa::path(post, path = "/api/v1/exercises/{scenario}/deploy", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name (its id)")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "`{status, scenario, exercise_id, dashboard_urls}`"),
         (status = 404, description = "No such scenario"),
@@ -148,7 +148,7 @@ pub async fn deploy(
 
 /// Starts the deployed exercise (SCIP v3 #2).
 #[utoipa::path(post, path = "/api/v1/exercises/{scenario}/start", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "`{status: \"Exercise started\"}`"),
         (status = 404, description = "Not deployed"),
@@ -166,7 +166,7 @@ pub async fn start(
 
 /// Pauses the clock (SCIP v3 #3).
 #[utoipa::path(post, path = "/api/v1/exercises/{scenario}/pause", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "`{status: \"Exercise paused\", elapsed}`"),
         (status = 404, description = "Not deployed"),
@@ -187,7 +187,7 @@ pub async fn pause(
 
 /// Resumes the clock (SCIP v3 #4).
 #[utoipa::path(post, path = "/api/v1/exercises/{scenario}/resume", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "`{status: \"Exercise resumed\"}`"),
         (status = 404, description = "Not deployed"),
@@ -205,7 +205,7 @@ pub async fn resume(
 
 /// Finishes the exercise; dashboards stay readable until it is stopped (SCIP v3 #5).
 #[utoipa::path(post, path = "/api/v1/exercises/{scenario}/finish", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "`{status}`"),
         (status = 404, description = "Not deployed"),
@@ -225,7 +225,7 @@ pub async fn finish(
 
 /// Starts the next turn (SCIP v3 #6).
 #[utoipa::path(post, path = "/api/v1/exercises/{scenario}/next-turn", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "`{status: \"Turn advanced\", turn}`"),
         (status = 404, description = "Not deployed"),
@@ -246,7 +246,7 @@ pub async fn next_turn(
 
 /// Stops the exercise: dashboards close and team access ends (SCIP v3 #7).
 #[utoipa::path(post, path = "/api/v1/exercises/{scenario}/stop", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "`{status: \"Exercise stopped\", scenario}`"),
         (status = 404, description = "Not deployed"),
@@ -283,7 +283,7 @@ pub struct ManualInjectBody {
 
 /// Sends a live inject to teams (SCIP v3 #8); also allowed while paused between turns.
 #[utoipa::path(post, path = "/api/v1/exercises/{scenario}/inject/manual", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     request_body = ManualInjectBody,
     responses(
         (status = 200, description = "`{status: \"sent\", inject_id, teams, timestamp}`"),
@@ -336,7 +336,7 @@ pub async fn manual_inject(
 /// The status of a scenario's exercise (SCIP v3 #9); `NOT_STARTED` with no teams when none
 /// is deployed.
 #[utoipa::path(get, path = "/api/v1/exercises/{scenario}/status", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "`{state, timer, teams, turn_based, …}`"),
         (status = 404, description = "No such scenario"),

@@ -44,7 +44,7 @@ pub async fn list(
 
 /// A scenario file in SCIP v3's shape (SCIP v3 #12).
 #[utoipa::path(get, path = "/api/v1/scenarios/{scenario}", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "The SCIP v3 scenario JSON"),
         (status = 404, description = "No such scenario"),
@@ -61,7 +61,7 @@ pub async fn get(
 
 /// A team's timeline in SCIP v3's shape (SCIP v3 #13).
 #[utoipa::path(get, path = "/api/v1/timelines/{scenario}/{team}", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name"), ("team" = String, Path, description = "Team id")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ("team" = String, Path, description = "Team id", pattern = r"^[a-z0-9][a-z0-9-]{0,47}$")),
     responses(
         (status = 200, description = "`{scenario_id, team, injects: [{id, time, turn, type, priority, content, media}]}`"),
         (status = 404, description = "No such scenario or team"),
@@ -85,7 +85,7 @@ pub async fn get_timeline(
 /// validated first and saved as a new scenario version (exercises already running keep
 /// theirs); the previous version is the backup.
 #[utoipa::path(put, path = "/api/v1/timelines/{scenario}/{team}", tag = "v1",
-    params(("scenario" = String, Path, description = "Scenario name"), ("team" = String, Path, description = "Team id")),
+    params(("scenario" = String, Path, description = "Scenario name (its id)", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ("team" = String, Path, description = "Team id", pattern = r"^[a-z0-9][a-z0-9-]{0,47}$")),
     request_body(content = Object, description = "A SCIP v3 timeline: an object with `injects`"),
     responses(
         (status = 200, description = "`{status: \"success\", message, backup}`"),

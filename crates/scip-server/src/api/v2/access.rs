@@ -55,7 +55,7 @@ async fn live_exercise(state: &AppState, id: &str) -> Result<scip_core::Exercise
 
 /// Gives a team a new access code; sessions opened with the old one end.
 #[utoipa::path(post, path = "/api/v2/exercises/{id}/teams/{team}/access-code", tag = "exercises",
-    params(("id" = String, Path, description = "Exercise id"), ("team" = String, Path, description = "Team slug")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ("team" = String, Path, description = "Team slug", pattern = r"^[a-z0-9][a-z0-9-]{0,47}$")),
     responses(
         (status = 200, description = "The new code", body = AccessCodeView),
         (status = 403, description = "Observers cannot rotate codes"),
@@ -96,7 +96,7 @@ pub async fn rotate_code(
 
 /// Issues a signed link that signs a participant into a team.
 #[utoipa::path(post, path = "/api/v2/exercises/{id}/teams/{team}/link", tag = "exercises",
-    params(("id" = String, Path, description = "Exercise id"), ("team" = String, Path, description = "Team slug")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ("team" = String, Path, description = "Team slug", pattern = r"^[a-z0-9][a-z0-9-]{0,47}$")),
     responses(
         (status = 200, description = "The link", body = TeamLinkView),
         (status = 403, description = "Observers cannot hand out links"),

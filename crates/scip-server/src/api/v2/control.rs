@@ -142,7 +142,7 @@ const LIFECYCLE: [Action; 7] = [
 /// `stop`.
 #[utoipa::path(post, path = "/api/v2/exercises/{id}/actions/{action}", tag = "exercises",
     params(
-        ("id" = String, Path, description = "Exercise id"),
+        ("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"),
         ("action" = String, Path, description = "start, pause, resume, next-turn, finish, reset or stop")),
     request_body(content = Option<ActionBody>, description = "Options (next-turn only)"),
     responses(
@@ -181,7 +181,7 @@ pub async fn action(
 
 /// Changes the clock speed (0.5–60).
 #[utoipa::path(post, path = "/api/v2/exercises/{id}/speed", tag = "exercises",
-    params(("id" = String, Path, description = "Exercise id")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     request_body = SpeedBody,
     responses(
         (status = 200, description = "Applied", body = CommandView),
@@ -210,7 +210,7 @@ pub async fn speed(
 
 /// Jumps forward in exercise time, firing or skipping the injects passed over.
 #[utoipa::path(post, path = "/api/v2/exercises/{id}/seek", tag = "exercises",
-    params(("id" = String, Path, description = "Exercise id")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     request_body = SeekBody,
     responses(
         (status = 200, description = "Applied", body = CommandView),
@@ -283,7 +283,7 @@ pub fn team_list(raw: &[String]) -> Result<Vec<TeamId>, ApiError> {
 
 /// Sends an ad-hoc inject to chosen teams (also while paused between turns).
 #[utoipa::path(post, path = "/api/v2/exercises/{id}/live-injects", tag = "exercises",
-    params(("id" = String, Path, description = "Exercise id")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     request_body = LiveInjectBody,
     responses(
         (status = 201, description = "Sent", body = CommandView),
@@ -315,7 +315,7 @@ pub async fn live_inject(
 
 /// Fires one scheduled inject now.
 #[utoipa::path(post, path = "/api/v2/exercises/{id}/fire-now", tag = "exercises",
-    params(("id" = String, Path, description = "Exercise id")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     request_body = FireNowBody,
     responses(
         (status = 200, description = "Fired", body = CommandView),
@@ -344,7 +344,7 @@ pub async fn fire_now(
 
 /// Publishes a delivery again (same seq and payload; dashboards de-duplicate).
 #[utoipa::path(post, path = "/api/v2/exercises/{id}/deliveries/{delivery}/resend", tag = "deliveries",
-    params(("id" = String, Path, description = "Exercise id"), ("delivery" = String, Path, description = "Delivery id")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ("delivery" = String, Path, description = "Delivery id", pattern = r"^[0-9A-Z]{26}$")),
     responses(
         (status = 200, description = "Queued for publishing again", body = CommandView),
         (status = 404, description = "No such exercise or delivery"),

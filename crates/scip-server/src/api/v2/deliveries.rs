@@ -142,7 +142,7 @@ pub struct DeliveryListQuery {
 
 /// Deliveries of an exercise, filtered by team, state and lateness.
 #[utoipa::path(get, path = "/api/v2/exercises/{id}/deliveries", tag = "deliveries",
-    params(("id" = String, Path, description = "Exercise id"), DeliveryListQuery),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), DeliveryListQuery),
     responses(
         (status = 200, description = "A page of deliveries", body = Page<DeliveryView>),
         (status = 400, description = "Bad filter or paging"),
@@ -189,7 +189,7 @@ pub async fn list(
 
 /// One delivery with its MQTT message.
 #[utoipa::path(get, path = "/api/v2/exercises/{id}/deliveries/{delivery}", tag = "deliveries",
-    params(("id" = String, Path, description = "Exercise id"), ("delivery" = String, Path, description = "Delivery id")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ("delivery" = String, Path, description = "Delivery id", pattern = r"^[0-9A-Z]{26}$")),
     responses(
         (status = 200, description = "The delivery", body = DeliveryView),
         (status = 404, description = "No such exercise or delivery"),
@@ -272,7 +272,7 @@ pub struct ReceiptListQuery {
 
 /// Receipts of an exercise in arrival order.
 #[utoipa::path(get, path = "/api/v2/exercises/{id}/receipts", tag = "deliveries",
-    params(("id" = String, Path, description = "Exercise id"), ReceiptListQuery),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ReceiptListQuery),
     responses(
         (status = 200, description = "A page of receipts", body = Page<ReceiptView>),
         (status = 400, description = "Bad filter or paging"),

@@ -84,7 +84,7 @@ pub struct EventListQuery {
 
 /// The event log of an exercise.
 #[utoipa::path(get, path = "/api/v2/exercises/{id}/events", tag = "events",
-    params(("id" = String, Path, description = "Exercise id"), EventListQuery),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), EventListQuery),
     responses(
         (status = 200, description = "A page of events", body = EventPage),
         (status = 400, description = "Bad cursor or limit"),

@@ -346,7 +346,7 @@ pub async fn list(
 
 /// One exercise with its allowed actions and teams.
 #[utoipa::path(get, path = "/api/v2/exercises/{id}", tag = "exercises",
-    params(("id" = String, Path, description = "Exercise id")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "The exercise", body = ExerciseDetailView),
         (status = 404, description = "No such exercise"),
@@ -363,7 +363,7 @@ pub async fn get(
 
 /// The teams of an exercise with dashboards, access codes (controllers) and progress.
 #[utoipa::path(get, path = "/api/v2/exercises/{id}/teams", tag = "exercises",
-    params(("id" = String, Path, description = "Exercise id")),
+    params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 200, description = "Teams", body = Vec<ExerciseTeamView>),
         (status = 404, description = "No such exercise"),

@@ -325,7 +325,7 @@ async fn may_download(state: &AppState, headers: &HeaderMap, name: &str) -> Resu
 /// Downloads a file. Signed-in users may fetch any file; a team only files it has been
 /// delivered.
 #[utoipa::path(get, path = "/api/v2/media/{name}", tag = "media",
-    params(("name" = String, Path, description = "Library name")),
+    params(("name" = String, Path, description = "Library name", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,118}$")),
     responses(
         (status = 200, description = "The file"),
         (status = 401, description = "Neither a user nor a team"),
@@ -387,7 +387,7 @@ pub async fn download(
 
 /// A file's details and the scenario versions using it.
 #[utoipa::path(get, path = "/api/v2/media/{name}/info", tag = "media",
-    params(("name" = String, Path, description = "Library name")),
+    params(("name" = String, Path, description = "Library name", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,118}$")),
     responses(
         (status = 200, description = "Details", body = MediaInfoView),
         (status = 404, description = "No such file"),
@@ -407,7 +407,7 @@ pub async fn info(
 
 /// Deletes a file no scenario version uses.
 #[utoipa::path(delete, path = "/api/v2/media/{name}", tag = "media",
-    params(("name" = String, Path, description = "Library name")),
+    params(("name" = String, Path, description = "Library name", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,118}$")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such file"),

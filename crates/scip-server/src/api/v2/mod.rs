@@ -1,7 +1,8 @@
 //! `/api/v2`, one module per resource.
 //!
 //! - [`auth`]: sign in and out, tokens, who am I; [`users`]: accounts (admin).
-//! - [`scenarios`]: scenarios and versions; [`scenario_files`]: import and export;
+//! - [`scenarios`]: scenarios; [`scenario_versions`]: versions and copies;
+//!   [`scenario_validation`]: validation; [`scenario_files`]: import and export;
 //!   [`teams`]: teams, timelines and single injects.
 //! - [`media`]: the media library.
 //! - [`exercises`]: launch, list, read; [`control`]: lifecycle, speed, seek, live injects,
@@ -17,6 +18,8 @@ pub mod events;
 pub mod exercises;
 pub mod media;
 pub mod scenario_files;
+pub mod scenario_validation;
+pub mod scenario_versions;
 pub mod scenarios;
 pub mod team_access;
 pub mod teams;

@@ -340,7 +340,7 @@ pub struct ExportQuery {
 
 /// Exports a scenario version as a file.
 #[utoipa::path(get, path = "/api/v2/scenarios/{id}/export", tag = "scenarios",
-    params(("id" = String, Path, description = "Scenario slug"), ExportQuery),
+    params(("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ExportQuery),
     responses(
         (status = 200, description = "The file (Content-Disposition: attachment)"),
         (status = 400, description = "Unknown format"),

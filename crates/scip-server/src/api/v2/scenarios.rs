@@ -1,27 +1,25 @@
-//! `/api/v2/scenarios`: list (with counts and mode), get, create, update (a new version),
-//! delete when unused, versions, duplicate and validate. Scenarios travel as the canonical
-//! document (`docs/scenario-format.md`) with every team's injects inline.
+//! `/api/v2/scenarios`: list (with counts and mode), get, create, update (a new version) and
+//! delete when unused. Scenarios travel as the canonical document (`docs/scenario-format.md`)
+//! with every team's injects inline.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use scip_core::ScenarioId;
 use scip_core::model::document::ScenarioDoc;
-use scip_store::{ScenarioSummary, ScenarioVersionInfo, StoreError, VersionNote};
+use scip_store::{ScenarioSummary, StoreError, VersionNote};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::extract::{ApiJson, ApiPath, ApiQuery, scenario_id};
 use crate::api::paging::{Page, PageParams};
-use crate::api::validation::{
-    ReportView, check_document, scenario_from_document, validate_against_library,
-};
+use crate::api::validation::{ReportView, scenario_from_document};
 use crate::auth::{Controller, Observer, RequireRole};
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// An example scenario document, for the API documentation.
-fn example_document() -> serde_json::Value {
+pub(crate) fn example_document() -> serde_json::Value {
     serde_json::json!({
         "id": "harbour-storm", "name": "Harbour Storm", "mode": "clock", "duration": "30:00",
         "teams": [{"id": "port-ops", "name": "Port Operations", "injects": [
@@ -158,49 +156,6 @@ pub struct SavedView {
     pub report: ReportView,
 }
 
-/// One saved version of a scenario.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct VersionView {
-    /// Version number, from 1.
-    pub version: u32,
-    /// Scenario name in this version.
-    pub name: String,
-    /// Wall ms.
-    pub created_at: i64,
-    /// Author.
-    pub created_by: Option<String>,
-    /// Author's comment.
-    pub comment: Option<String>,
-    /// Teams.
-    pub team_count: u32,
-    /// Injects.
-    pub inject_count: u32,
-}
-
-impl From<ScenarioVersionInfo> for VersionView {
-    fn from(v: ScenarioVersionInfo) -> Self {
-        Self {
-            version: v.version,
-            name: v.name,
-            created_at: v.created_at,
-            created_by: v.created_by,
-            comment: v.comment,
-            team_count: v.team_count,
-            inject_count: v.inject_count,
-        }
-    }
-}
-
-/// A copy to make.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DuplicateBody {
-    /// Slug of the copy (default `<id>-copy`, `<id>-copy-2`, …).
-    pub id: Option<String>,
-    /// Name of the copy (default `<name> (copy)`).
-    pub name: Option<String>,
-}
-
 /// Which version to read.
 #[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -223,7 +178,7 @@ pub async fn load_version(
     }
 }
 
-fn note(author: &str, comment: Option<String>) -> VersionNote {
+pub(crate) fn note(author: &str, comment: Option<String>) -> VersionNote {
     VersionNote {
         created_by: Some(author.to_owned()),
         comment: comment
@@ -299,7 +254,7 @@ pub async fn create(
 
 /// A scenario (its latest version, or `?version=`).
 #[utoipa::path(get, path = "/api/v2/scenarios/{id}", tag = "scenarios",
-    params(("id" = String, Path, description = "Scenario slug"), VersionQuery),
+    params(("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), VersionQuery),
     responses(
         (status = 200, description = "The scenario", body = ScenarioView),
         (status = 400, description = "Bad id"),
@@ -323,7 +278,7 @@ pub async fn get(
 
 /// Saves a new version of a scenario.
 #[utoipa::path(put, path = "/api/v2/scenarios/{id}", tag = "scenarios",
-    params(("id" = String, Path, description = "Scenario slug")),
+    params(("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     request_body = UpdateScenarioBody,
     responses(
         (status = 200, description = "Saved as a new version", body = SavedView),
@@ -394,7 +349,7 @@ pub async fn save_new_version(
 
 /// Deletes a scenario and all its versions; refused (409) while any exercise uses it.
 #[utoipa::path(delete, path = "/api/v2/scenarios/{id}", tag = "scenarios",
-    params(("id" = String, Path, description = "Scenario slug")),
+    params(("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 404, description = "No such scenario"),
@@ -409,131 +364,4 @@ pub async fn delete(
     state.store.delete_scenario(&id).await?;
     tracing::info!(scenario.id = %id, by = user.actor(), "scenario deleted");
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// Every saved version, newest first.
-#[utoipa::path(get, path = "/api/v2/scenarios/{id}/versions", tag = "scenarios",
-    params(("id" = String, Path, description = "Scenario slug")),
-    responses(
-        (status = 200, description = "Versions", body = Vec<VersionView>),
-        (status = 404, description = "No such scenario"),
-    ))]
-pub async fn versions(
-    State(state): State<AppState>,
-    _user: RequireRole<Observer>,
-    ApiPath(id): ApiPath<String>,
-) -> Result<Json<Vec<VersionView>>, ApiError> {
-    let id = scenario_id(&id)?;
-    let list = state.store.scenario_versions(&id).await?;
-    Ok(Json(list.into_iter().map(VersionView::from).collect()))
-}
-
-/// Copies the latest version into a new scenario.
-#[utoipa::path(post, path = "/api/v2/scenarios/{id}/duplicate", tag = "scenarios",
-    params(("id" = String, Path, description = "Scenario slug")),
-    request_body(content = Option<DuplicateBody>, description = "Id and name of the copy (optional)"),
-    responses(
-        (status = 201, description = "The copy", body = SavedView),
-        (status = 404, description = "No such scenario"),
-        (status = 409, description = "The id asked for is taken"),
-        (status = 422, description = "Bad id or name"),
-    ))]
-pub async fn duplicate(
-    State(state): State<AppState>,
-    user: RequireRole<Controller>,
-    ApiPath(id): ApiPath<String>,
-    crate::api::extract::OptionalJson(body): crate::api::extract::OptionalJson<DuplicateBody>,
-) -> Result<(StatusCode, Json<SavedView>), ApiError> {
-    let id = scenario_id(&id)?;
-    let body = body.unwrap_or_default();
-    let (source, _) = state.store.latest_scenario(&id).await?;
-    let new_id = match body.id {
-        Some(raw) => {
-            ScenarioId::new(&raw).map_err(|e| ApiError::unprocessable(format!("id {raw:?} {e}")))?
-        }
-        None => free_copy_id(&state, &id).await?,
-    };
-    let name = match body.name.map(|n| n.trim().to_owned()) {
-        Some(n) if n.chars().count() > 200 => {
-            return Err(ApiError::unprocessable(
-                "name must be at most 200 characters",
-            ));
-        }
-        Some(n) if !n.is_empty() => n,
-        _ => format!("{} (copy)", source.name),
-    };
-    let copy = state
-        .store
-        .duplicate_scenario(
-            &id,
-            &new_id,
-            &name,
-            &note(user.actor(), None),
-            state.engine.clock.now(),
-        )
-        .await?;
-    let report = validate_against_library(&state, &copy).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(SavedView {
-            id: copy.id.to_string(),
-            version: 1,
-            report: ReportView::from(&report),
-        }),
-    ))
-}
-
-async fn free_copy_id(state: &AppState, id: &ScenarioId) -> Result<ScenarioId, ApiError> {
-    let base: String = id.as_str().chars().take(ScenarioId::MAX_LEN - 8).collect();
-    for n in 1..100 {
-        let candidate = if n == 1 {
-            format!("{base}-copy")
-        } else {
-            format!("{base}-copy-{n}")
-        };
-        let candidate = ScenarioId::new(candidate).map_err(ApiError::internal)?;
-        match state.store.latest_scenario(&candidate).await {
-            Err(StoreError::NotFound(_)) => return Ok(candidate),
-            Ok(_) => continue,
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(ApiError::conflict(
-        "too many copies exist; give the copy an id",
-    ))
-}
-
-/// Validates a stored version against the media library.
-#[utoipa::path(get, path = "/api/v2/scenarios/{id}/validation", tag = "scenarios",
-    params(("id" = String, Path, description = "Scenario slug"), VersionQuery),
-    responses(
-        (status = 200, description = "The report", body = ReportView),
-        (status = 404, description = "No such scenario or version"),
-    ))]
-pub async fn validation(
-    State(state): State<AppState>,
-    _user: RequireRole<Observer>,
-    ApiPath(id): ApiPath<String>,
-    ApiQuery(query): ApiQuery<VersionQuery>,
-) -> Result<Json<ReportView>, ApiError> {
-    let id = scenario_id(&id)?;
-    let (scenario, _, _) = load_version(&state, &id, query.version).await?;
-    let report = validate_against_library(&state, &scenario).await?;
-    Ok(Json(ReportView::from(&report)))
-}
-
-/// Validates a document without saving it.
-#[utoipa::path(post, path = "/api/v2/scenarios/validate", tag = "scenarios",
-    request_body(content = Object, description = "A scenario document", example = json!(example_document())),
-    responses(
-        (status = 200, description = "The report (errors included)", body = ReportView),
-        (status = 422, description = "Not a scenario document at all"),
-    ))]
-pub async fn validate_document(
-    State(state): State<AppState>,
-    _user: RequireRole<Observer>,
-    ApiJson(doc): ApiJson<ScenarioDoc>,
-) -> Result<Json<ReportView>, ApiError> {
-    let (_, report) = check_document(&state, doc).await?;
-    Ok(Json(ReportView::from(&report)))
 }

@@ -97,7 +97,7 @@ fn kind_name(team: &TeamDoc) -> String {
 
 /// The teams of a scenario version.
 #[utoipa::path(get, path = "/api/v2/scenarios/{id}/teams", tag = "teams",
-    params(("id" = String, Path, description = "Scenario slug"), crate::api::v2::scenarios::VersionQuery),
+    params(("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), crate::api::v2::scenarios::VersionQuery),
     responses(
         (status = 200, description = "Teams", body = Vec<TeamSummaryView>),
         (status = 404, description = "No such scenario"),
@@ -129,8 +129,8 @@ pub async fn list(
 /// One team with its timeline.
 #[utoipa::path(get, path = "/api/v2/scenarios/{id}/teams/{team}", tag = "teams",
     params(
-        ("id" = String, Path, description = "Scenario slug"),
-        ("team" = String, Path, description = "Team slug"),
+        ("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"),
+        ("team" = String, Path, description = "Team slug", pattern = r"^[a-z0-9][a-z0-9-]{0,47}$"),
         crate::api::v2::scenarios::VersionQuery),
     responses(
         (status = 200, description = "The team", body = TeamView),
@@ -180,7 +180,7 @@ fn team_mut<'d>(doc: &'d mut ScenarioDoc, team: &str) -> Result<&'d mut TeamDoc,
 
 /// Replaces a team (settings and timeline), or adds it.
 #[utoipa::path(put, path = "/api/v2/scenarios/{id}/teams/{team}", tag = "teams",
-    params(("id" = String, Path, description = "Scenario slug"), ("team" = String, Path, description = "Team slug")),
+    params(("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ("team" = String, Path, description = "Team slug", pattern = r"^[a-z0-9][a-z0-9-]{0,47}$")),
     request_body = PutTeamBody,
     responses(
         (status = 200, description = "Saved as a new version", body = SavedView),
@@ -226,7 +226,7 @@ pub async fn put_team(
 
 /// Replaces a team's timeline.
 #[utoipa::path(put, path = "/api/v2/scenarios/{id}/teams/{team}/timeline", tag = "teams",
-    params(("id" = String, Path, description = "Scenario slug"), ("team" = String, Path, description = "Team slug")),
+    params(("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"), ("team" = String, Path, description = "Team slug", pattern = r"^[a-z0-9][a-z0-9-]{0,47}$")),
     request_body = PutTimelineBody,
     responses(
         (status = 200, description = "Saved as a new version", body = SavedView),
@@ -259,9 +259,9 @@ pub async fn put_timeline(
 /// Replaces one inject of a team's timeline, or adds it at the end.
 #[utoipa::path(put, path = "/api/v2/scenarios/{id}/teams/{team}/injects/{inject}", tag = "teams",
     params(
-        ("id" = String, Path, description = "Scenario slug"),
-        ("team" = String, Path, description = "Team slug"),
-        ("inject" = String, Path, description = "Inject id")),
+        ("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"),
+        ("team" = String, Path, description = "Team slug", pattern = r"^[a-z0-9][a-z0-9-]{0,47}$"),
+        ("inject" = String, Path, description = "Inject id", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")),
     request_body = PutInjectBody,
     responses(
         (status = 200, description = "Saved as a new version", body = SavedView),
@@ -307,9 +307,9 @@ pub async fn put_inject(
 /// Removes one inject from a team's timeline.
 #[utoipa::path(delete, path = "/api/v2/scenarios/{id}/teams/{team}/injects/{inject}", tag = "teams",
     params(
-        ("id" = String, Path, description = "Scenario slug"),
-        ("team" = String, Path, description = "Team slug"),
-        ("inject" = String, Path, description = "Inject id"),
+        ("id" = String, Path, description = "Scenario slug", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$"),
+        ("team" = String, Path, description = "Team slug", pattern = r"^[a-z0-9][a-z0-9-]{0,47}$"),
+        ("inject" = String, Path, description = "Inject id", pattern = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}$"),
         BasedOnQuery),
     responses(
         (status = 200, description = "Saved as a new version", body = SavedView),

@@ -171,7 +171,7 @@ pub async fn create(
 
 /// One account.
 #[utoipa::path(get, path = "/api/v2/users/{id}", tag = "users",
-    params(("id" = String, Path, description = "User id")),
+    params(("id" = String, Path, description = "User id", pattern = r"^[0-9A-Z]{26}$")),
     responses(
         (status = 200, description = "The account", body = UserView),
         (status = 403, description = "Not an administrator"),
@@ -199,7 +199,7 @@ async fn keep_an_admin(state: &AppState, user: &User) -> Result<(), ApiError> {
 
 /// Changes an account (display name, role, disabled, password).
 #[utoipa::path(patch, path = "/api/v2/users/{id}", tag = "users",
-    params(("id" = String, Path, description = "User id")),
+    params(("id" = String, Path, description = "User id", pattern = r"^[0-9A-Z]{26}$")),
     request_body = UpdateUserBody,
     responses(
         (status = 200, description = "The account afterwards", body = UserView),
@@ -250,7 +250,7 @@ pub async fn update(
 
 /// Removes an account.
 #[utoipa::path(delete, path = "/api/v2/users/{id}", tag = "users",
-    params(("id" = String, Path, description = "User id")),
+    params(("id" = String, Path, description = "User id", pattern = r"^[0-9A-Z]{26}$")),
     responses(
         (status = 204, description = "Removed"),
         (status = 403, description = "Not an administrator"),
