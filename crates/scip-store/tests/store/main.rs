@@ -5,5 +5,6 @@ mod support;
 
 mod integrity;
 mod roundtrip;
+mod stats;
 mod steps;
 mod story;
