@@ -82,16 +82,17 @@ pub async fn track_requests(
     state
         .metrics
         .record_request(method.as_str(), &route, status.as_u16());
+    // Probes and scrapes arrive every few seconds: successful ones are logged at debug level.
+    let routine =
+        status.is_success() && matches!(route.as_str(), "/health" | "/ready" | "/metrics");
     span.in_scope(|| {
-        if status.is_server_error() {
-            tracing::warn!(
-                route,
-                status = status.as_u16(),
-                elapsed_ms,
-                "request failed"
-            );
+        let status = status.as_u16();
+        if status >= 500 {
+            tracing::warn!(route, status, elapsed_ms, "request failed");
+        } else if routine {
+            tracing::debug!(route, status, elapsed_ms, "request");
         } else {
-            tracing::info!(route, status = status.as_u16(), elapsed_ms, "request");
+            tracing::info!(route, status, elapsed_ms, "request");
         }
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
