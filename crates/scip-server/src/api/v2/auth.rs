@@ -132,7 +132,7 @@ async fn check_password(
 }
 
 /// Opens a browser session: sets the HttpOnly session cookie and returns the CSRF value.
-#[utoipa::path(post, path = "/api/v2/auth/login", tag = "auth",
+#[utoipa::path(post, path = "/api/v2/auth/login", tag = "auth", security(()),
     request_body = LoginBody,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = SessionView),
@@ -168,7 +168,7 @@ pub async fn login(
 }
 
 /// Issues bearer tokens (an access token and a refresh token) for scripts.
-#[utoipa::path(post, path = "/api/v2/auth/token", tag = "auth",
+#[utoipa::path(post, path = "/api/v2/auth/token", tag = "auth", security(()),
     request_body = LoginBody,
     responses(
         (status = 200, description = "Tokens", body = TokenView),
@@ -198,7 +198,7 @@ fn token_view(state: &AppState, user: &User) -> TokenView {
 
 /// Exchanges a refresh token for new tokens (the old pair stops working). Without a body, a
 /// browser session (with its CSRF header) is renewed instead and a fresh cookie set.
-#[utoipa::path(post, path = "/api/v2/auth/refresh", tag = "auth",
+#[utoipa::path(post, path = "/api/v2/auth/refresh", tag = "auth", security(()),
     request_body(content = Option<RefreshBody>, description = "A refresh token; omit to renew the cookie session"),
     responses(
         (status = 200, description = "New tokens, or a renewed session", body = TokenView),

@@ -140,7 +140,7 @@ fn open_session(
 }
 
 /// Signs a participant in with their team's access code.
-#[utoipa::path(post, path = "/api/v2/team-access", tag = "team-access",
+#[utoipa::path(post, path = "/api/v2/team-access", tag = "team-access", security(()),
     request_body = CodeBody,
     responses(
         (status = 200, description = "Signed in to the team", body = TeamSessionView),
@@ -176,7 +176,7 @@ pub async fn enter_code(
 }
 
 /// Signs a participant in with a signed team link.
-#[utoipa::path(post, path = "/api/v2/team-access/link", tag = "team-access",
+#[utoipa::path(post, path = "/api/v2/team-access/link", tag = "team-access", security(()),
     request_body = LinkBody,
     responses(
         (status = 200, description = "Signed in to the team", body = TeamSessionView),
@@ -193,7 +193,7 @@ pub async fn enter_link(
 }
 
 /// The signed-in team.
-#[utoipa::path(get, path = "/api/v2/team-access/me", tag = "team-access",
+#[utoipa::path(get, path = "/api/v2/team-access/me", tag = "team-access", security(("team" = [])),
     responses(
         (status = 200, description = "The team", body = TeamMeView),
         (status = 401, description = "No team session, or it has ended"),
@@ -211,7 +211,7 @@ pub async fn me(
 }
 
 /// Records a receipt for one of the team's own deliveries.
-#[utoipa::path(post, path = "/api/v2/team-access/receipts", tag = "team-access",
+#[utoipa::path(post, path = "/api/v2/team-access/receipts", tag = "team-access", security(("team" = [])),
     request_body = ReceiptBody,
     responses(
         (status = 200, description = "Stored", body = ReceiptStoredView),
@@ -272,7 +272,7 @@ pub async fn receipt(
 }
 
 /// Ends the team session and clears the team cookie.
-#[utoipa::path(post, path = "/api/v2/team-access/logout", tag = "team-access",
+#[utoipa::path(post, path = "/api/v2/team-access/logout", tag = "team-access", security(("team" = [])),
     responses(
         (status = 204, description = "Signed out"),
         (status = 401, description = "No team session"),
