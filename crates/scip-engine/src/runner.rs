@@ -98,9 +98,9 @@ impl Runner {
     /// The next instant something is due: an inject or the timer.
     fn wake_at(&self, now: WallMs) -> Option<WallMs> {
         [self.engine.next_deadline(now), self.next_timer]
-        .into_iter()
-        .flatten()
-        .min()
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Fires what is due and commits it. On a conflict or a storage failure the engine is
@@ -182,7 +182,11 @@ pub async fn run_exercise(
     };
     info!(state = %runner.record.runtime.state, "engine took the exercise");
     // The summary is published by its own task so that its queries never delay a firing.
-    let status_task = tokio::spawn(publish_status_while(handle.clone(), runner.status.subscribe(), cancel.child_token()));
+    let status_task = tokio::spawn(publish_status_while(
+        handle.clone(),
+        runner.status.subscribe(),
+        cancel.child_token(),
+    ));
     let _stop_status = StopOnDrop(status_task);
     runner.refresh_clock_outputs().await;
     let mut failing = false;
@@ -250,7 +254,11 @@ pub async fn run_exercise(
 
 /// Publishes the retained status summary whenever the runner reports a change, at most once
 /// per [`STATUS_EVERY`].
-async fn publish_status_while(handle: EngineHandle, mut rx: watch::Receiver<ExerciseRecord>, cancel: CancellationToken) {
+async fn publish_status_while(
+    handle: EngineHandle,
+    mut rx: watch::Receiver<ExerciseRecord>,
+    cancel: CancellationToken,
+) {
     loop {
         tokio::select! {
             _ = cancel.cancelled() => return,

@@ -283,7 +283,10 @@ impl RunningApp {
             // Wait for the broker first: a Mosquitto that has just started dies of a reload
             // signal that arrives before its main loop runs, and a served connection proves
             // the loop runs. Then Mosquitto learns every live exercise's teams.
-            if tokio::time::timeout(Duration::from_secs(10), mqtt.wait_connected()).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(10), mqtt.wait_connected())
+                .await
+                .is_err()
+            {
                 warn!(broker = %mqtt.broker(), "the MQTT broker does not answer yet; the engine keeps trying");
             }
             engine.credentials_changed().await;

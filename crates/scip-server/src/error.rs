@@ -101,14 +101,16 @@ impl ApiError {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", message)
     }
 
-    /// 500: logs the cause; the client sees an opaque message.
+    /// 500: logs the cause; the client sees an opaque message and the request id to quote.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "internal error");
+        let request_id = crate::telemetry::current_request_id();
+        tracing::error!(error = %cause, request_id = request_id.as_deref().unwrap_or("-"), "internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal",
             "an internal error occurred; it has been logged",
         )
+        .with_details(json!({ "request_id": request_id }))
     }
 
     /// The JSON body.
@@ -194,6 +196,73 @@ impl From<scip_core::engine::CommandError> for ApiError {
 impl From<crate::shared::SharedError> for ApiError {
     fn from(e: crate::shared::SharedError) -> Self {
         Self::unavailable(e.to_string())
+    }
+}
+
+impl From<scip_store::StoreError> for ApiError {
+    fn from(e: scip_store::StoreError) -> Self {
+        use scip_store::StoreError as S;
+        match &e {
+            S::NotFound(what) => Self::not_found(format!("{what} not found")),
+            S::Conflict {
+                current_version, ..
+            } => Self::conflict(e.to_string())
+                .with_details(json!({ "current_version": current_version })),
+            S::InUse(_) => Self::new(StatusCode::CONFLICT, "in_use", e.to_string()),
+            S::Invalid(_) => Self::unprocessable(e.to_string()),
+            S::Unavailable(_) => Self::unavailable(e.to_string()),
+            S::Corrupt(_) | S::SchemaTooNew { .. } | S::Other(_) => Self::internal(e),
+        }
+    }
+}
+
+impl From<scip_engine::EngineError> for ApiError {
+    fn from(e: scip_engine::EngineError) -> Self {
+        use scip_engine::EngineError as E;
+        match e {
+            E::Command(c) => c.into(),
+            E::Store(s) => s.into(),
+            E::Invalid(message) => Self::unprocessable(message),
+            E::Contended(_) => Self::conflict(e.to_string()),
+            E::Bus(b) => Self::unavailable(format!("the MQTT broker cannot be used: {b}")),
+        }
+    }
+}
+
+impl From<scip_formats::FormatError> for ApiError {
+    fn from(e: scip_formats::FormatError) -> Self {
+        use scip_formats::FormatError as F;
+        match &e {
+            F::UnsafeEntry { .. } | F::Zip { .. } => Self::bad_request(e.to_string()),
+            F::TooLarge { .. } => Self::too_large(e.to_string()),
+            F::Unrecognized(_) => Self::unsupported_media_type(e.to_string()),
+            F::MissingMedia(_) | F::Unwritable(_) => Self::unprocessable(e.to_string()),
+            F::Read { .. } | F::Write { .. } | F::OutputExists(_) | F::OutputNotEmpty(_) => {
+                Self::internal(e)
+            }
+        }
+    }
+}
+
+impl From<axum::extract::multipart::MultipartError> for ApiError {
+    fn from(e: axum::extract::multipart::MultipartError) -> Self {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Self::too_large(format!("the upload is too large: {}", e.body_text()))
+        } else {
+            Self::bad_request(format!(
+                "the multipart body cannot be read: {}",
+                e.body_text()
+            ))
+        }
+    }
+}
+
+impl From<axum::extract::multipart::MultipartRejection> for ApiError {
+    fn from(e: axum::extract::multipart::MultipartRejection) -> Self {
+        Self::unsupported_media_type(format!(
+            "send the files as multipart/form-data: {}",
+            e.body_text()
+        ))
     }
 }
 

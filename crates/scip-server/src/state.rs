@@ -5,10 +5,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use scip_engine::EngineHandle;
-use scip_store::Store;
+use scip_store::{DashboardRuntime, Store};
 
 use crate::auth::limit::AttemptLimiter;
 use crate::auth::token::TokenKeys;
+use crate::media::MediaLibrary;
+use crate::metrics::Metrics;
 use crate::shared::SharedState;
 
 /// Settings the HTTP side needs.
@@ -28,6 +30,8 @@ pub struct ServerSettings {
     pub version: String,
     /// Description of the MQTT broker in use (for the about page and `/ready`).
     pub broker: String,
+    /// Where the dashboards of exercises launched through the API run.
+    pub dashboard_runtime: DashboardRuntime,
 }
 
 impl Default for ServerSettings {
@@ -40,6 +44,7 @@ impl Default for ServerSettings {
             import_limit: 64 * 1024 * 1024,
             version: env!("CARGO_PKG_VERSION").into(),
             broker: "embedded".into(),
+            dashboard_runtime: DashboardRuntime::Embedded,
         }
     }
 }
@@ -62,6 +67,10 @@ pub struct AppParts {
     pub code_limiter: AttemptLimiter,
     /// When the process started.
     pub started: Instant,
+    /// Request counters and the fire-lateness histogram.
+    pub metrics: Arc<Metrics>,
+    /// The media library's files.
+    pub media: MediaLibrary,
 }
 
 /// The state handlers receive (`State<AppState>`), a cheap clone.
@@ -84,7 +93,13 @@ impl AppState {
         shared: SharedState,
         jwt_secret: &[u8],
     ) -> Self {
+        let media = MediaLibrary::new(
+            settings.media_path.clone(),
+            u64::try_from(settings.upload_limit).unwrap_or(u64::MAX),
+        );
         Self(Arc::new(AppParts {
+            media,
+            metrics: Arc::new(Metrics::default()),
             settings,
             store,
             engine,

@@ -351,6 +351,24 @@ impl Store {
         exercise_from_row(&row)
     }
 
+    /// The exercises launched from a scenario (any version), newest first.
+    pub async fn exercises_of_scenario(
+        &self,
+        scenario: &ScenarioId,
+    ) -> StoreResult<Vec<ExerciseRecord>> {
+        let sql = format!(
+            "SELECT {EXERCISE_COLUMNS} FROM exercises WHERE scenario_id = $1 \
+             ORDER BY created_at DESC, id DESC"
+        );
+        sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(scenario.as_str())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(exercise_from_row)
+            .collect()
+    }
+
     /// Exercises, newest first, optionally only those in one state.
     pub async fn list_exercises(
         &self,

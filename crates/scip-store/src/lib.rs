@@ -17,7 +17,7 @@
 //! - [`backup`]: backup archives of every table and the media folder, and restoring them.
 //! - [`outbox`]: what the publisher still has to send; [`receipts`]: what dashboards saw.
 //! - [`events`]: the per-exercise event log; [`leases`]: one engine per exercise;
-//!   [`settings`]: named values.
+//!   [`settings`]: named values; [`stats`]: figures for `/metrics`.
 //!
 //! Times are wall-clock Unix milliseconds ([`WallMs`](scip_core::engine::WallMs)) given by
 //! the caller; the store never reads a clock.
@@ -41,6 +41,7 @@ mod runtime;
 pub mod scenarios;
 pub mod schema;
 pub mod settings;
+pub mod stats;
 pub mod step;
 pub mod store;
 pub mod teams;
@@ -60,8 +61,9 @@ pub use leases::Lease;
 pub use media::{MediaRecord, MediaUse};
 pub use outbox::OutboxItem;
 pub use page::{Page, Paging};
-pub use receipts::{Receipt, ReceiptKind};
+pub use receipts::{Receipt, ReceiptFilter, ReceiptKind, ReceiptRecord};
 pub use scenarios::{ScenarioSummary, ScenarioVersionInfo, VersionNote};
+pub use stats::{LatenessSample, OperationsSnapshot};
 pub use step::{EngineStep, NewDelivery, StepOutcome, StoredDelivery};
 pub use store::{DbKind, Store};
 pub use teams::{DashboardHealth, DashboardInfo, ExerciseTeam};

@@ -9,7 +9,9 @@ use scip_core::ids::{ExerciseId, TeamId};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{StoreError, StoreResult};
-use crate::row::{db_i64, get};
+use crate::ids::DeliveryId;
+use crate::page::{Page, Paging};
+use crate::row::{db_i64, get, get_parsed, get_u32, get_u64};
 use crate::store::Store;
 
 /// What a dashboard reports about a delivery.
@@ -81,7 +83,124 @@ pub struct Receipt {
     pub viewer: Option<String>,
 }
 
+/// A stored receipt with the delivery it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReceiptRecord {
+    /// The delivery.
+    pub delivery_id: DeliveryId,
+    /// The team whose dashboard sent it.
+    pub team_id: TeamId,
+    /// The delivery's seq.
+    pub seq: u64,
+    /// The run the delivery belongs to.
+    pub run: u32,
+    /// The inject delivered.
+    pub inject_id: String,
+    /// What happened.
+    pub kind: ReceiptKind,
+    /// When, as the dashboard reported it (wall ms).
+    pub at: WallMs,
+    /// When it was stored (wall ms).
+    pub stored_at: WallMs,
+    /// Which browser, if the dashboard said.
+    pub viewer: Option<String>,
+}
+
+/// Which receipts of an exercise to list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ReceiptFilter {
+    /// The run; `None` for the current one.
+    pub run: Option<u32>,
+    /// Only this team's.
+    pub team: Option<TeamId>,
+    /// Only receipts of this kind.
+    pub kind: Option<ReceiptKind>,
+    /// Only receipts of this delivery.
+    pub delivery: Option<DeliveryId>,
+    /// Window (ordered by arrival, oldest first).
+    pub paging: Paging,
+}
+
 impl Store {
+    /// The receipts of an exercise matching `filter`, in the order they were stored.
+    pub async fn list_receipts(
+        &self,
+        exercise: &ExerciseId,
+        filter: &ReceiptFilter,
+    ) -> StoreResult<Page<ReceiptRecord>> {
+        let (limit, offset) = filter.paging.bounds()?;
+        let mut texts: Vec<String> = vec![exercise.as_str().to_owned()];
+        let mut conditions = vec!["d.exercise_id = $1".to_owned()];
+        let run = filter.run.map(i64::from);
+        match run {
+            Some(_) => conditions.push("d.run = $2".to_owned()),
+            None => conditions.push("d.run = (SELECT run FROM exercises WHERE id = $1)".to_owned()),
+        }
+        let first_text = if run.is_some() { 3 } else { 2 };
+        let mut push_text = |column: &str, value: &str, texts: &mut Vec<String>| {
+            texts.push(value.to_owned());
+            conditions.push(format!("{column} = ${}", first_text + texts.len() - 2));
+        };
+        if let Some(team) = &filter.team {
+            push_text("d.team_id", team.as_str(), &mut texts);
+        }
+        if let Some(kind) = filter.kind {
+            push_text("r.kind", kind.as_str(), &mut texts);
+        }
+        if let Some(delivery) = &filter.delivery {
+            push_text("d.id", delivery.as_str(), &mut texts);
+        }
+        let condition = conditions.join(" AND ");
+        let next = first_text + texts.len() - 1;
+        let sql = format!(
+            "SELECT d.id AS delivery_id, d.team_id, d.seq, d.run, d.inject_id, r.kind, r.at, \
+             r.stored_at, r.viewer FROM receipts r JOIN deliveries d ON d.id = r.delivery_id \
+             WHERE {condition} ORDER BY r.stored_at, d.team_id, d.seq, r.kind \
+             LIMIT ${next} OFFSET ${}",
+            next + 1
+        );
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM receipts r JOIN deliveries d ON d.id = r.delivery_id \
+             WHERE {condition}"
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(exercise.as_str());
+        let mut count =
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(count_sql)).bind(exercise.as_str());
+        if let Some(run) = run {
+            query = query.bind(run);
+            count = count.bind(run);
+        }
+        for text in &texts[1..] {
+            query = query.bind(text.as_str());
+            count = count.bind(text.as_str());
+        }
+        let items = query
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|row| {
+                Ok(ReceiptRecord {
+                    delivery_id: get_parsed(row, "delivery_id")?,
+                    team_id: get_parsed(row, "team_id")?,
+                    seq: get_u64(row, "seq")?,
+                    run: get_u32(row, "run")?,
+                    inject_id: get(row, "inject_id")?,
+                    kind: get_parsed(row, "kind")?,
+                    at: get(row, "at")?,
+                    stored_at: get(row, "stored_at")?,
+                    viewer: get(row, "viewer")?,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let total = count.fetch_one(self.pool()).await?;
+        Ok(Page {
+            items,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
     /// Records a receipt for the current run and fills the delivery's first
     /// received/displayed/read times it implies. Returns whether any of those changed (a
     /// repeated receipt changes nothing but is still kept). [`StoreError::NotFound`] when the

@@ -214,6 +214,22 @@ impl Store {
         found(done.rows_affected(), id)
     }
 
+    /// Changes a user's display name.
+    pub async fn set_user_display_name(
+        &self,
+        id: &UserId,
+        display_name: &str,
+        now: WallMs,
+    ) -> StoreResult<()> {
+        let done = sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
+            .bind(display_name)
+            .bind(now)
+            .bind(id.as_str())
+            .execute(self.pool())
+            .await?;
+        found(done.rows_affected(), id)
+    }
+
     /// Changes a user's role.
     pub async fn set_user_role(&self, id: &UserId, role: Role, now: WallMs) -> StoreResult<()> {
         let done = sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")

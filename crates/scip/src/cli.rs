@@ -56,6 +56,8 @@ pub enum Command {
     Validate(commands::validate::Args),
     /// Convert a scenario between formats (bundle folder or zip, MSEL CSV or XLSX).
     Convert(commands::convert::Args),
+    /// Manage portal accounts: add, passwd, list, remove.
+    User(commands::user::Args),
 }
 
 /// Runs a parsed command line.
@@ -75,6 +77,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Config(args) => commands::config::run(config_file.as_deref(), args),
         Command::Validate(args) => commands::validate::run(args),
         Command::Convert(args) => commands::convert::run(args),
+        Command::User(args) => commands::user::run(config_file.as_deref(), args),
     }
 }
 

@@ -15,3 +15,12 @@ mod team;
 
 pub use media::V3_MEDIA_PREFIX;
 pub use scenario::{V3Sources, read_v3};
+
+/// Renames the SCIP v3 synonyms among `content`'s fields to the canonical fields of `kind`
+/// (SMS `text` → `body`, e-mail `headline` → `subject`, …), for v3-shaped API requests.
+pub fn canonical_v3_content(
+    kind: scip_core::InjectType,
+    content: serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Map<String, serde_json::Value> {
+    content::canonical_content(kind, content, None, &mut |_| {})
+}

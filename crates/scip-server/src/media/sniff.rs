@@ -1,275 +1,171 @@
-//! What a media file really is, judged by its bytes (never by its name alone), and whether it
-//! is safe to serve: executable content (HTML, SVG with scripts or external references) is
-//! refused.
+//! What a media file really is: judged by its content (magic bytes), which must agree with
+//! its name's extension. A PNG name on HTML, an executable or a PDF is refused.
 
 use scip_core::model::MediaKind;
 
-/// An accepted media type.
+/// A media type SCIP accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sniffed {
-    /// MIME type.
+pub struct Accepted {
+    /// MIME type served back.
     pub content_type: &'static str,
     /// Image, video or document.
     pub kind: MediaKind,
-    /// The file extension that goes with it.
-    pub extension: &'static str,
 }
 
-/// Why a file was refused.
+/// The accepted type an extension promises, if any.
+pub fn type_for_extension(extension: &str) -> Option<Accepted> {
+    let (content_type, kind) = match extension.to_ascii_lowercase().as_str() {
+        "png" => ("image/png", MediaKind::Image),
+        "jpg" | "jpeg" => ("image/jpeg", MediaKind::Image),
+        "gif" => ("image/gif", MediaKind::Image),
+        "webp" => ("image/webp", MediaKind::Image),
+        "svg" => ("image/svg+xml", MediaKind::Image),
+        "mp4" => ("video/mp4", MediaKind::Video),
+        "webm" => ("video/webm", MediaKind::Video),
+        "pdf" => ("application/pdf", MediaKind::Document),
+        _ => return None,
+    };
+    Some(Accepted { content_type, kind })
+}
+
+/// The file types accepted, for messages.
+pub const ACCEPTED_EXTENSIONS: &str = "png, jpg, gif, webp, svg, mp4, webm, pdf";
+
+/// Why content does not match.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SniffError {
-    /// Not a type SCIP accepts.
-    #[error("{0} is not an accepted media type (PNG, JPEG, GIF, WebP, SVG, MP4, WebM or PDF)")]
-    Unsupported(String),
-    /// Executable or active content.
-    #[error("the file holds active content ({0}); only plain images, video and PDF are accepted")]
-    Active(String),
-    /// The name's extension does not match the content.
-    #[error("the file name ends in .{extension} but the content is {actual}")]
+    /// The extension is not one SCIP accepts.
+    #[error("{name:?} is not an accepted media type (accepted: {ACCEPTED_EXTENSIONS})")]
+    Extension {
+        /// The file name.
+        name: String,
+    },
+    /// The bytes are something else than the name says.
+    #[error("{name:?} is named as {expected} but its content is {found}")]
     Mismatch {
-        /// Extension of the name.
-        extension: String,
-        /// What the bytes are.
-        actual: &'static str,
+        /// The file name.
+        name: String,
+        /// What the name promises.
+        expected: &'static str,
+        /// What the content is.
+        found: String,
     },
 }
 
-const fn sniffed(content_type: &'static str, kind: MediaKind, extension: &'static str) -> Sniffed {
-    Sniffed {
-        content_type,
-        kind,
-        extension,
-    }
-}
-
-/// Identifies the content and checks it is safe.
-pub fn sniff(bytes: &[u8]) -> Result<Sniffed, SniffError> {
-    // Text formats (XML, HTML) are judged by the text checks below.
-    if let Some(t) = infer::get(bytes)
-        .filter(|t| !t.mime_type().starts_with("text/") && !t.mime_type().ends_with("xml"))
-    {
-        return match t.mime_type() {
-            "image/png" => Ok(sniffed("image/png", MediaKind::Image, "png")),
-            "image/jpeg" => Ok(sniffed("image/jpeg", MediaKind::Image, "jpg")),
-            "image/gif" => Ok(sniffed("image/gif", MediaKind::Image, "gif")),
-            "image/webp" => Ok(sniffed("image/webp", MediaKind::Image, "webp")),
-            "video/mp4" => Ok(sniffed("video/mp4", MediaKind::Video, "mp4")),
-            "video/webm" => Ok(sniffed("video/webm", MediaKind::Video, "webm")),
-            "application/pdf" => Ok(sniffed("application/pdf", MediaKind::Document, "pdf")),
-            other => Err(SniffError::Unsupported(other.to_owned())),
-        };
-    }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| SniffError::Unsupported("unrecognised binary data".into()))?;
-    let head = text
-        .trim_start_matches('\u{feff}')
-        .trim_start()
-        .to_ascii_lowercase();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") || head.contains("<body") {
-        return Err(SniffError::Active("HTML".into()));
-    }
-    if is_svg(&head) {
-        check_svg(text)?;
-        return Ok(sniffed("image/svg+xml", MediaKind::Image, "svg"));
-    }
-    Err(SniffError::Unsupported("text".into()))
-}
-
-fn is_svg(head: &str) -> bool {
-    let mut rest = head;
-    // Skip an XML declaration, comments and a doctype before the root element.
-    loop {
-        rest = rest.trim_start();
-        if let Some(after) = rest.strip_prefix("<?xml") {
-            rest = after.split_once("?>").map_or("", |(_, r)| r);
-        } else if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.split_once("-->").map_or("", |(_, r)| r);
-        } else if let Some(after) = rest.strip_prefix("<!doctype svg") {
-            rest = after.split_once('>').map_or("", |(_, r)| r);
-        } else {
-            break;
-        }
-    }
-    rest.starts_with("<svg")
-}
-
-/// Refuses SVG with scripts, event handlers, `javascript:` URLs, embedded foreign content or
-/// references outside the file.
-fn check_svg(text: &str) -> Result<(), SniffError> {
-    let lower = text.to_ascii_lowercase();
-    let forbidden = [
-        ("<script", "a script"),
-        ("<foreignobject", "foreign HTML content"),
-        ("javascript:", "a javascript: URL"),
-        ("<iframe", "an embedded frame"),
-        ("<embed", "embedded content"),
-        ("<object", "embedded content"),
-        ("<!entity", "XML entities"),
-        ("data:text/html", "embedded HTML"),
-    ];
-    for (needle, what) in forbidden {
-        if lower.contains(needle) {
-            return Err(SniffError::Active(format!("SVG with {what}")));
-        }
-    }
-    // Event handler attributes: on…= inside a tag.
-    let bytes = lower.as_bytes();
-    for (i, w) in lower.match_indices("on") {
-        let before_ok = i > 0 && bytes[i - 1].is_ascii_whitespace();
-        let name: String = lower[i + w.len()..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .collect();
-        let after = lower[i + w.len() + name.len()..].trim_start();
-        if before_ok && !name.is_empty() && after.starts_with('=') {
-            return Err(SniffError::Active(format!(
-                "SVG with an on{name} event handler"
-            )));
-        }
-    }
-    // References to anything outside the file (images, fonts, stylesheets).
-    for attr in [
-        "href=\"http",
-        "href='http",
-        "href=\"//",
-        "href='//",
-        "url(http",
-        "url(//",
-        "@import",
-    ] {
-        if lower.contains(attr) {
-            return Err(SniffError::Active(
-                "SVG that loads an external resource".into(),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Checks that a file name's extension matches the sniffed content.
-pub fn check_extension(name: &str, sniffed: &Sniffed) -> Result<(), SniffError> {
-    let ext = name
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    let same = ext == sniffed.extension || (sniffed.extension == "jpg" && ext == "jpeg");
-    if same {
-        Ok(())
+/// Checks that `head` (the first bytes of the file, at least 512 when the file is that long)
+/// is what `name`'s extension says.
+pub fn check_content(name: &str, head: &[u8]) -> Result<Accepted, SniffError> {
+    let extension = name.rsplit_once('.').map_or("", |(_, e)| e);
+    let accepted = type_for_extension(extension).ok_or_else(|| SniffError::Extension {
+        name: name.to_owned(),
+    })?;
+    let found = if accepted.content_type == "image/svg+xml" {
+        looks_like_svg(head).then_some("image/svg+xml")
     } else {
-        Err(SniffError::Mismatch {
-            extension: ext,
-            actual: sniffed.content_type,
-        })
+        infer::get(head).map(|t| t.mime_type())
+    };
+    match found {
+        Some(found) if found == accepted.content_type => Ok(accepted),
+        other => Err(SniffError::Mismatch {
+            name: name.to_owned(),
+            expected: accepted.content_type,
+            found: other.map_or_else(|| describe_unknown(head), describe_mime),
+        }),
     }
 }
 
-/// Pixel size of an image: raster headers, or the SVG's `width`/`height` (or `viewBox`).
-pub fn dimensions(bytes: &[u8], sniffed: &Sniffed) -> Option<(u32, u32)> {
-    match sniffed.extension {
-        "svg" => svg_dimensions(std::str::from_utf8(bytes).ok()?),
-        "png" | "jpg" | "gif" | "webp" => {
-            let size = imagesize::blob_size(bytes).ok()?;
-            Some((
-                u32::try_from(size.width).ok()?,
-                u32::try_from(size.height).ok()?,
-            ))
-        }
-        _ => None,
+/// An SVG is XML text whose first element is `<svg`, after an optional declaration, comments
+/// and doctype.
+fn looks_like_svg(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if !text.starts_with('<') {
+        return false;
+    }
+    let lower = text.to_ascii_lowercase();
+    let Some(svg_at) = lower.find("<svg") else {
+        return false;
+    };
+    // Nothing but a prologue (declaration, comments, doctype) may come before the root.
+    let before = &lower[..svg_at];
+    !before.contains("<html") && !before.contains("<body") && !before.contains("<script")
+}
+
+/// A detected type in words, calling out the dangerous ones.
+fn describe_mime(mime: &str) -> String {
+    match mime {
+        "text/html" | "application/xhtml+xml" => "HTML".to_owned(),
+        "application/vnd.microsoft.portable-executable"
+        | "application/x-executable"
+        | "application/x-elf"
+        | "application/x-mach-binary"
+        | "application/x-msdownload" => format!("an executable ({mime})"),
+        other => other.to_owned(),
     }
 }
 
-fn svg_dimensions(text: &str) -> Option<(u32, u32)> {
-    let start = text.find("<svg")?;
-    let tag = &text[start..start + text[start..].find('>')?];
-    let attr = |name: &str| -> Option<&str> {
-        let key = format!(" {name}=");
-        let at = tag.find(&key)? + key.len();
-        let quote = tag[at..].chars().next()?;
-        let rest = &tag[at + 1..];
-        Some(&rest[..rest.find(quote)?])
-    };
-    let number = |s: &str| -> Option<u32> {
-        let digits: String = s
-            .trim()
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        let value: f64 = digits.parse().ok()?;
-        (value > 0.0 && value < 100_000.0).then(|| value.round() as u32)
-    };
-    if let (Some(w), Some(h)) = (
-        attr("width").and_then(number),
-        attr("height").and_then(number),
-    ) {
-        return Some((w, h));
-    }
-    let view: Vec<f64> = attr("viewBox")?
-        .split([' ', ','])
-        .filter_map(|p| p.trim().parse().ok())
-        .collect();
-    match view.as_slice() {
-        [_, _, w, h] if *w > 0.0 && *h > 0.0 && *w < 100_000.0 && *h < 100_000.0 => {
-            Some((w.round() as u32, h.round() as u32))
-        }
-        _ => None,
+fn describe_unknown(head: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&head[..head.len().min(256)]).to_ascii_lowercase();
+    if text.contains("<html") || text.contains("<!doctype html") || text.contains("<script") {
+        "HTML".to_owned()
+    } else if head.starts_with(b"\x7fELF") || head.starts_with(b"MZ") {
+        "an executable".to_owned()
+    } else if head.is_empty() {
+        "empty".to_owned()
+    } else {
+        "not a recognised media type".to_owned()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
-    const PNG: &[u8] = &[
-        0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R', 0, 0,
-        0, 3, 0, 0, 0, 2, 8, 6, 0, 0, 0,
-    ];
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
 
     #[test]
-    fn raster_images_are_recognised_with_their_size() {
-        let s = sniff(PNG).unwrap();
-        assert_eq!(s.content_type, "image/png");
-        assert_eq!(dimensions(PNG, &s), Some((3, 2)));
-        assert!(check_extension("map.png", &s).is_ok());
-        assert!(check_extension("map.jpg", &s).is_err());
+    fn content_must_match_the_extension() {
+        assert_eq!(
+            check_content("a.png", PNG).unwrap().content_type,
+            "image/png"
+        );
+        assert_eq!(check_content("A.PNG", PNG).unwrap().kind, MediaKind::Image);
+        let err = check_content("a.jpg", PNG).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("image/jpeg but its content is image/png"),
+            "{err}"
+        );
+        let err =
+            check_content("page.png", b"<!DOCTYPE html><html><script>x</script>").unwrap_err();
+        assert!(err.to_string().contains("HTML"), "{err}");
+        let err = check_content("tool.png", b"MZ\x90\0\x03\0\0\0").unwrap_err();
+        assert!(err.to_string().contains("content is"), "{err}");
     }
 
     #[test]
-    fn plain_svg_is_accepted_and_measured() {
-        let svg = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 360"><rect width="10" height="10"/></svg>"#;
-        let s = sniff(svg).unwrap();
-        assert_eq!(s.extension, "svg");
-        assert_eq!(dimensions(svg, &s), Some((640, 360)));
+    fn unaccepted_extensions_are_named() {
+        let err = check_content("page.html", b"<html>").unwrap_err();
+        assert!(matches!(err, SniffError::Extension { .. }));
+        assert!(check_content("run.exe", b"MZ").is_err());
+        assert!(check_content("noext", PNG).is_err());
     }
 
     #[test]
-    fn active_content_is_refused() {
-        for bad in [
-            &br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#[..],
-            br#"<svg xmlns="http://www.w3.org/2000/svg"><rect onload="x()"/></svg>"#,
-            br#"<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:x()"/></svg>"#,
-            br#"<svg xmlns="http://www.w3.org/2000/svg"><image href="http://evil.example/x.png"/></svg>"#,
-            br#"<svg><foreignObject><div/></foreignObject></svg>"#,
-            b"<!DOCTYPE html><html><body>hi</body></html>",
-        ] {
-            assert!(matches!(sniff(bad), Err(SniffError::Active(_))), "{}", String::from_utf8_lossy(bad));
-        }
-        assert!(matches!(
-            sniff(b"MZ\x90\x00"),
-            Err(SniffError::Unsupported(_))
-        ));
-        assert!(matches!(
-            sniff(b"just text"),
-            Err(SniffError::Unsupported(_))
-        ));
+    fn svg_is_recognised_by_its_root_element() {
+        assert!(check_content("d.svg", b"<?xml version=\"1.0\"?>\n<svg xmlns=\"x\"/>").is_ok());
+        assert!(check_content("d.svg", b"\xef\xbb\xbf  <svg/>").is_ok());
+        assert!(check_content("d.svg", b"<html><svg/></html>").is_err());
+        assert!(check_content("d.svg", PNG).is_err());
     }
 
-    proptest! {
-        #[test]
-        fn any_bytes_are_sniffed_without_panicking(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
-            if let Ok(s) = sniff(&bytes) {
-                let _ = dimensions(&bytes, &s);
-            }
-        }
+    #[test]
+    fn pdf_and_video_are_recognised() {
+        assert!(check_content("brief.pdf", b"%PDF-1.7\n%\xe2\xe3").is_ok());
+        let mut webm =
+            b"\x1aE\xdf\xa3\x9fB\x86\x81\x01B\xf7\x81\x01B\xf2\x81\x04B\xf3\x81\x08B\x82\x84webm"
+                .to_vec();
+        webm.resize(300, 0);
+        assert!(check_content("clip.webm", &webm).is_ok());
     }
 }

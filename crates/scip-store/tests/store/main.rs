@@ -9,5 +9,6 @@ mod backup_fixture;
 
 mod integrity;
 mod roundtrip;
+mod stats;
 mod steps;
 mod story;

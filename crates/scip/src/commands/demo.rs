@@ -137,18 +137,25 @@ async fn demo(config: &Config, speed: Speed, start: bool) -> anyhow::Result<Exit
             let loaded = load_files("demo", files, &LoadOptions::default())?;
             let library = MediaLibrary::new(
                 state.settings.media_path.clone(),
-                store.clone(),
-                state.settings.upload_limit,
+                state.settings.upload_limit as u64,
             );
             let options = ImportOptions {
+                commit: true,
                 actor: Some("demo".into()),
                 comment: Some("demo scenario".into()),
                 ..ImportOptions::default()
             };
-            let outcome = import_loaded(store, &library, loaded, &options, now).await?;
+            let outcome = import_loaded(store, &library, loaded, &options, now)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            anyhow::ensure!(
+                outcome.committed,
+                "the demo scenario did not import: {:?}",
+                outcome.report.problems.first()
+            );
             notes.push(format!(
-                "loaded scenario {} ({} media files)",
-                outcome.scenario, outcome.media_files
+                "loaded scenario {DEMO_SCENARIO} ({} media files)",
+                outcome.media.len()
             ));
         }
         Err(e) => return Err(e.into()),

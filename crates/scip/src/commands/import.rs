@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use scip_core::ScenarioId;
 use scip_formats::load_path;
-use scip_server::import::{ImportError, ImportOptions, import_loaded};
+use scip_server::import::{ImportOptions, import_loaded};
 use scip_server::media::MediaLibrary;
 
 use super::input::{InputArgs, counts, plural, problem_lines};
@@ -108,11 +108,13 @@ async fn import(config: &Config, args: Args) -> ExitCode {
     for line in problem_lines(&loaded.report.problems) {
         eprintln!("{line}");
     }
-    let library = MediaLibrary::new(config.media_path(), store.clone(), 64 * 1024 * 1024);
+    let reading_problems = loaded.report.problems.len();
+    let library = MediaLibrary::new(config.media_path(), 64 * 1024 * 1024);
     let import_options = ImportOptions {
-        as_id,
-        new_version: args.new_version || args.into.is_some(),
-        dry_run: args.dry_run,
+        as_id: as_id.clone().filter(|_| args.into.is_none()),
+        into: args.into.is_some().then(|| as_id.clone()).flatten(),
+        new_version: args.new_version,
+        commit: !args.dry_run,
         actor: std::env::var("USER").ok().map(|u| format!("cli:{u}")),
         comment: Some(format!(
             "imported from {}",
@@ -124,34 +126,49 @@ async fn import(config: &Config, args: Args) -> ExitCode {
     let now = scip_engine::ProcessClock::new().now();
     let code = match import_loaded(&store, &library, loaded, &import_options, now).await {
         Ok(outcome) => {
-            let verb = if outcome.dry_run {
-                "would store"
+            // Problems the import itself found (media, existing scenario) after reading.
+            for line in problem_lines(&outcome.report.problems[reading_problems..]) {
+                eprintln!("{line}");
+            }
+            let id = outcome
+                .scenario
+                .as_ref()
+                .map_or_else(|| "?".to_owned(), |s| s.id.to_string());
+            if outcome.committed {
+                println!(
+                    "{shown}: stored scenario {id} version {}{} ({}; {})",
+                    outcome.version.unwrap_or_default(),
+                    if outcome.action == "create" {
+                        " (new)"
+                    } else {
+                        ""
+                    },
+                    plural(outcome.media.len(), "media file"),
+                    counts(&outcome.report)
+                );
+                ExitCode::SUCCESS
+            } else if outcome.report.has_errors() {
+                eprintln!(
+                    "scip: {shown} was not imported: {}; fix the errors above and run again",
+                    counts(&outcome.report)
+                );
+                ExitCode::from(1)
             } else {
-                "stored"
-            };
-            println!(
-                "{shown}: {verb} scenario {} version {}{} ({}; {})",
-                outcome.scenario,
-                outcome.version,
-                if outcome.created { " (new)" } else { "" },
-                plural(outcome.media_files, "media file"),
-                counts(&outcome.report)
-            );
-            ExitCode::SUCCESS
-        }
-        Err(ImportError::Invalid(report)) => {
-            eprintln!(
-                "scip: {shown} was not imported: {}; fix the errors above and run again",
-                counts(&report)
-            );
-            ExitCode::from(1)
-        }
-        Err(e @ ImportError::Exists(..)) => {
-            eprintln!("scip: {e} (--new-version, or --as ID)");
-            ExitCode::from(1)
+                println!(
+                    "{shown}: would {} scenario {id} ({}; {})",
+                    if outcome.action == "create" {
+                        "store new"
+                    } else {
+                        "save a new version of"
+                    },
+                    plural(outcome.media.len(), "media file"),
+                    counts(&outcome.report)
+                );
+                ExitCode::SUCCESS
+            }
         }
         Err(e) => {
-            eprintln!("scip: {shown} was not imported: {e}");
+            eprintln!("scip: {shown} was not imported: {}", e.message);
             ExitCode::from(2)
         }
     };

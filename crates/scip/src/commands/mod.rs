@@ -14,4 +14,5 @@ pub mod migrate;
 pub mod mqtt_config;
 pub mod restore;
 pub mod serve;
+pub mod user;
 pub mod validate;

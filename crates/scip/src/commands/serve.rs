@@ -152,6 +152,11 @@ pub fn app_config(config: &Config, role: Role) -> anyhow::Result<AppConfig> {
                 ),
                 Some(h) => format!("external {h}:{}", config.mqtt.port),
             },
+            dashboard_runtime: match config.dashboards.runtime {
+                crate::config::RuntimeKind::Embedded => scip_store::DashboardRuntime::Embedded,
+                crate::config::RuntimeKind::Process => scip_store::DashboardRuntime::Process,
+                crate::config::RuntimeKind::Docker => scip_store::DashboardRuntime::Docker,
+            },
             ..ServerSettings::default()
         },
         engine: scip_engine::EngineConfig {
