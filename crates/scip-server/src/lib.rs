@@ -7,8 +7,17 @@
 //! - [`shared`]: state shared between replicas (Redis or memory).
 //! - [`state`]: the state handlers receive; [`router`]: every route; [`serve`]: the listener
 //!   loop; [`ops`]: health and readiness.
+//! - [`assets`]: the design system's CSS, JavaScript and icon sprite, embedded in the binary,
+//!   with cache-busting URLs and a handler that serves them.
+//! - [`view`]: the data every page hands to the shared layouts (`base.html`,
+//!   `portal/layout.html`, `dashboard/layout.html`, `dashboard/wall.html`): document, portal
+//!   and dashboard shells, navigation, the T+ timer, team colours and QR codes.
+//!
+//! Templates live in `templates/` (askama) and assets in `assets/`; `docs/design.md`
+//! describes the design system page builders follow.
 
 pub mod app;
+pub mod assets;
 pub mod auth;
 pub mod error;
 pub mod ops;
@@ -17,3 +26,4 @@ pub mod runtime;
 pub mod serve;
 pub mod shared;
 pub mod state;
+pub mod view;
