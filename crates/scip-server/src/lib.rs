@@ -1,9 +1,13 @@
 //! SCIP's HTTP side: the API, authentication, the control portal, team dashboards and the
 //! runtimes that host them.
 //!
+//! - [`api`]: the HTTP API (`/api/v2`).
 //! - [`auth`]: passwords, signed tokens, attempt limits.
+//! - [`dashboard`]: a team dashboard (pages, live stream, receipts, presence), the same code
+//!   in every runtime.
 //! - [`error`]: the API's error type.
-//! - [`runtime`]: team dashboard runtimes: port allocation and the Docker runtime.
+//! - [`runtime`]: team dashboard runtimes (embedded, process, Docker), port allocation, and
+//!   the host that deploys an exercise's dashboards.
 //! - [`shared`]: state shared between replicas (Redis or memory).
 //! - [`state`]: the state handlers receive; [`router`]: every route; [`serve`]: the listener
 //!   loop; [`ops`]: health and readiness.
@@ -16,9 +20,11 @@
 //! Templates live in `templates/` (askama) and assets in `assets/`; `docs/design.md`
 //! describes the design system page builders follow.
 
+pub mod api;
 pub mod app;
 pub mod assets;
 pub mod auth;
+pub mod dashboard;
 pub mod error;
 pub mod ops;
 pub mod router;

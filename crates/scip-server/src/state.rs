@@ -28,6 +28,9 @@ pub struct ServerSettings {
     pub version: String,
     /// Description of the MQTT broker in use (for the about page and `/ready`).
     pub broker: String,
+    /// Where new exercises' team dashboards run unless the launch says otherwise
+    /// (`DASHBOARD_RUNTIME`).
+    pub dashboard_runtime: scip_store::DashboardRuntime,
 }
 
 impl Default for ServerSettings {
@@ -40,6 +43,7 @@ impl Default for ServerSettings {
             import_limit: 64 * 1024 * 1024,
             version: env!("CARGO_PKG_VERSION").into(),
             broker: "embedded".into(),
+            dashboard_runtime: scip_store::DashboardRuntime::Embedded,
         }
     }
 }

@@ -30,6 +30,8 @@ pub enum Command {
     Serve(commands::serve::Args),
     /// Apply database migrations (also done at every start) and print the schema version.
     Migrate(commands::migrate::Args),
+    /// Serve one team's dashboard (what the process and Docker runtimes start per team).
+    Dashboard(Box<commands::dashboard::Args>),
     /// Exit 0 when a local SCIP process answers `/health` (for container health checks).
     Health(commands::health::Args),
     /// Print the configuration in effect (secrets masked) and where settings come from.
@@ -46,6 +48,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve(args) => commands::serve::run(config_file.as_deref(), args),
         Command::Migrate(args) => commands::migrate::run(config_file.as_deref(), args),
+        Command::Dashboard(args) => commands::dashboard::run(*args),
         Command::Health(args) => commands::health::run(args),
         Command::Config(args) => commands::config::run(config_file.as_deref(), args),
         Command::Validate(args) => commands::validate::run(args),

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod convert;
+pub mod dashboard;
 pub mod health;
 pub mod input;
 pub mod migrate;

@@ -1,0 +1,5 @@
+//! The HTTP API.
+//!
+//! - [`v2`]: the JSON API under `/api/v2`.
+
+pub mod v2;
