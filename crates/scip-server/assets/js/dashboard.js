@@ -40,19 +40,15 @@
       sent: { received: new Set(saved.received || []), displayed: new Set(saved.displayed || []), read: new Set(saved.sentRead || []) }
     };
   }
-  var saveTimer = 0;
   function saveMemory() {
-    clearTimeout(saveTimer);
-    saveTimer = setTimeout(function () {
-      try {
-        window.localStorage.setItem(storeKey(), JSON.stringify({
-          read: Array.from(memory.read),
-          received: Array.from(memory.sent.received),
-          displayed: Array.from(memory.sent.displayed),
-          sentRead: Array.from(memory.sent.read)
-        }));
-      } catch (e) { /* private mode or full: unread state lasts for this page only */ }
-    }, 200);
+    try {
+      window.localStorage.setItem(storeKey(), JSON.stringify({
+        read: Array.from(memory.read),
+        received: Array.from(memory.sent.received),
+        displayed: Array.from(memory.sent.displayed),
+        sentRead: Array.from(memory.sent.read)
+      }));
+    } catch (e) { /* private mode or full: unread state lasts for this page only */ }
   }
   loadMemory();
 
@@ -87,6 +83,7 @@
     flushTimer = setTimeout(flush, 3000);
   }
   window.addEventListener("pagehide", function () {
+    saveMemory();
     if (!pending.length || !navigator.sendBeacon) return;
     var body = new Blob([JSON.stringify({ receipts: pending.splice(0, 500) })], { type: "application/json" });
     navigator.sendBeacon("/receipts", body);
@@ -254,10 +251,18 @@
       head.textContent = "";
       head.appendChild(avatar(sender));
       var who = document.createElement("div");
-      who.appendChild(span("sms-thread__name", sender));
+      var name = document.createElement("div");
+      name.className = "sms-thread__name";
+      name.textContent = sender;
+      who.appendChild(name);
       var first = items.get(seqs[0]);
       var to = first && first.payload.content && first.payload.content.to;
-      if (to) who.appendChild(span("sms-thread__number", "To " + to));
+      if (to) {
+        var number = document.createElement("div");
+        number.className = "sms-thread__number";
+        number.textContent = "To " + to;
+        who.appendChild(number);
+      }
       head.appendChild(who);
     }
     feed.textContent = "";
@@ -338,7 +343,10 @@
         if (view === "wall") arrangeWall();
       }
     }
-    if (d.live && !known && (d.banner || (view === "wall" && d.priority === "urgent"))) popUp(d);
+    // Urgent items pop up when they arrive; the wall's ticker also shows the latest one from
+    // before the page was opened.
+    if (view === "wall" && d.banner) ticker(d);
+    else if (d.live && !known && d.banner) popUp(d);
     if (view === "email" && !openMail && location.hash === "#d-" + d.seq) openEmail(d.seq);
     updateCounts();
   }

@@ -62,7 +62,7 @@ fn media_kind(name: &str) -> MediaKind {
         .map(|(_, e)| e.to_ascii_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" | "bmp" => MediaKind::Image,
+        "png" | "jpg" | "jpeg" | "gif" | "webp" | "avif" | "bmp" | "svg" => MediaKind::Image,
         "mp4" | "webm" | "mov" | "m4v" | "ogv" => MediaKind::Video,
         _ => MediaKind::Document,
     }

@@ -5,6 +5,7 @@
 
 mod access;
 mod api;
+mod browser;
 mod live;
 mod ports;
 mod support;

@@ -277,6 +277,7 @@ fn guess_content_type(name: &str) -> &'static str {
         "jpg" | "jpeg" => "image/jpeg",
         "gif" => "image/gif",
         "webp" => "image/webp",
+        "svg" => "image/svg+xml",
         "mp4" => "video/mp4",
         "webm" => "video/webm",
         "pdf" => "application/pdf",
