@@ -30,7 +30,11 @@ use scip_testkit::browser::Browser;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let out = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "target/dashboard-shots".into()));
+    let out = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "target/dashboard-shots".into()),
+    );
     std::fs::create_dir_all(&out)?;
     let dir = tempfile::tempdir()?;
     let media = dir.path().join("media");
@@ -57,7 +61,10 @@ async fn main() -> anyhow::Result<()> {
             api_port: 0,
             client_port: None,
             orchestration_port: None,
-            mqtt: MqttSetup::Embedded { tcp_port: 0, ws_port: 0 },
+            mqtt: MqttSetup::Embedded {
+                tcp_port: 0,
+                ws_port: 0,
+            },
             topic_prefix: String::new(),
             jwt_secret: "dashboard-shots-secret-0123456789abcdef".into(),
             settings: ServerSettings {
@@ -92,7 +99,9 @@ async fn main() -> anyhow::Result<()> {
             .await?;
     }
     let scenario = story::scenario();
-    store.create_scenario(&scenario, &VersionNote::by("shots"), 0).await?;
+    store
+        .create_scenario(&scenario, &VersionNote::by("shots"), 0)
+        .await?;
     let exercise = engine
         .launch(LaunchRequest {
             scenario: scenario.id.clone(),
@@ -114,7 +123,11 @@ async fn main() -> anyhow::Result<()> {
     };
     let control = |c| engine.execute(&exercise, Request::Control(c), "control");
     control(Command::Start).await?;
-    control(Command::Seek { to_ms: story::START_MS, passed: Passed::Skip }).await?;
+    control(Command::Seek {
+        to_ms: story::START_MS,
+        passed: Passed::Skip,
+    })
+    .await?;
     for (team, inject) in story::FIRED {
         engine
             .execute(
@@ -146,16 +159,28 @@ async fn main() -> anyhow::Result<()> {
     for seq in story::READ {
         browser.eval(&format!("document.getElementById('d-{seq}') && document.getElementById('d-{seq}').click(); return 1")).await;
     }
-    for (page, name) in [("", "all"), ("news", "news"), ("social", "social"), ("email", "email"), ("sms", "sms"), ("intel", "intel"), ("alerts", "alerts")] {
+    for (page, name) in [
+        ("", "all"),
+        ("news", "news"),
+        ("social", "social"),
+        ("email", "email"),
+        ("sms", "sms"),
+        ("intel", "intel"),
+        ("alerts", "alerts"),
+    ] {
         for theme in ["light", "dark"] {
             browser.goto(&format!("{base}{page}?theme={theme}")).await;
             ready(&browser).await;
             if name == "email" {
                 browser.eval("document.querySelector('#feed .mail-list__item:nth-child(2)').click(); return 1").await;
-                browser.wait_for("document.querySelector('#mail-pane .mail-reader')").await;
+                browser
+                    .wait_for("document.querySelector('#mail-pane .mail-reader')")
+                    .await;
             }
             if name == "sms" {
-                browser.wait_for("document.querySelector('#feed .bubble')").await;
+                browser
+                    .wait_for("document.querySelector('#feed .bubble')")
+                    .await;
             }
             settle(&browser).await;
             shoot(&browser, &out, &format!("{name}-{theme}"), theme).await;
@@ -183,13 +208,17 @@ async fn main() -> anyhow::Result<()> {
             "control",
         )
         .await?;
-    browser.wait_for("document.querySelector('#breaking .breaking')").await;
+    browser
+        .wait_for("document.querySelector('#breaking .breaking')")
+        .await;
     settle(&browser).await;
     shoot(&browser, &out, "breaking-light", "light").await;
     control(Command::Pause).await?;
     browser.goto(&format!("{base}intel?theme=dark")).await;
     ready(&browser).await;
-    browser.wait_for("!document.querySelector('.dash-banner--paused').hidden").await;
+    browser
+        .wait_for("!document.querySelector('.dash-banner--paused').hidden")
+        .await;
     settle(&browser).await;
     shoot(&browser, &out, "intel-paused-dark", "dark").await;
     control(Command::Resume).await?;
@@ -213,8 +242,22 @@ async fn main() -> anyhow::Result<()> {
 async fn sign_in(browser: &Browser, base: &str, code: &str) {
     browser.goto(base).await;
     browser.wait_for("document.querySelector('#f-code')").await;
-    browser.client.find(Locator::Css("#f-code")).await.unwrap().send_keys(code).await.unwrap();
-    browser.client.find(Locator::Css("button[type=submit]")).await.unwrap().click().await.unwrap();
+    browser
+        .client
+        .find(Locator::Css("#f-code"))
+        .await
+        .unwrap()
+        .send_keys(code)
+        .await
+        .unwrap();
+    browser
+        .client
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     ready(browser).await;
 }
 
@@ -239,7 +282,11 @@ async fn settle(browser: &Browser) {
 }
 
 async fn shoot(browser: &Browser, out: &Path, name: &str, theme: &str) {
-    browser.eval(&format!("if (window.SCIP && SCIP.theme) SCIP.theme.set('{theme}'); return 1")).await;
+    browser
+        .eval(&format!(
+            "if (window.SCIP && SCIP.theme) SCIP.theme.set('{theme}'); return 1"
+        ))
+        .await;
     tokio::time::sleep(Duration::from_millis(150)).await;
     let png = browser.screenshot().await;
     std::fs::write(out.join(format!("{name}.png")), png).unwrap();

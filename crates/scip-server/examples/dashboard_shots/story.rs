@@ -86,7 +86,15 @@ fn sms(from: &str, body: &str) -> Content {
     })
 }
 
-fn post(handle: &str, name: &str, platform: &str, body: &str, likes: u64, shares: u64, replies: u64) -> Content {
+fn post(
+    handle: &str,
+    name: &str,
+    platform: &str,
+    body: &str,
+    likes: u64,
+    shares: u64,
+    replies: u64,
+) -> Content {
     Content::Social(Social {
         platform: Some(platform.into()),
         handle: handle.into(),
@@ -122,11 +130,68 @@ pub fn scenario() -> Scenario {
         inject("duty-urgent", Priority::Urgent, sms("Duty Officer", "Serra Nova dragging anchor towards the tanker berth. Need a decision on clearing berth 2 NOW."), &[]),
     ];
     let public = vec![
-        inject("p-ferries", Priority::Medium, news("Ferries cancelled as Storm Halvard reaches the coast", "All afternoon sailings from Port Aldine are cancelled.", "Calder News Network", None, false), &["harbour.svg"]),
-        inject("p-post", Priority::Medium, post("aldinewatch", "Aldine Harbour Watch", "twitter", "Water over the wall at berth 4. Stay away from the north quay.", 1_240, 389, 57), &[]),
-        inject("p-surge", Priority::Medium, news("Surge warning upgraded for the Aldine estuary", "Forecasters expect water levels 2.4 m above normal at high tide.", "Met Office Calder", None, false), &["storm.svg"]),
-        inject("p-council", Priority::Medium, news("Council opens rest centre at Aldine Leisure Centre", "Residents of Quay Street are advised to leave before 15:00.", "Aldine Evening Post", None, false), &["city.svg"]),
-        inject("p-breaking", Priority::Urgent, news("Cargo ship loses power off Port Aldine", "A container ship is drifting two nautical miles off the north mole; a tug is on its way.", "Calder News Network", None, true), &["tanker.svg"]),
+        inject(
+            "p-ferries",
+            Priority::Medium,
+            news(
+                "Ferries cancelled as Storm Halvard reaches the coast",
+                "All afternoon sailings from Port Aldine are cancelled.",
+                "Calder News Network",
+                None,
+                false,
+            ),
+            &["harbour.svg"],
+        ),
+        inject(
+            "p-post",
+            Priority::Medium,
+            post(
+                "aldinewatch",
+                "Aldine Harbour Watch",
+                "twitter",
+                "Water over the wall at berth 4. Stay away from the north quay.",
+                1_240,
+                389,
+                57,
+            ),
+            &[],
+        ),
+        inject(
+            "p-surge",
+            Priority::Medium,
+            news(
+                "Surge warning upgraded for the Aldine estuary",
+                "Forecasters expect water levels 2.4 m above normal at high tide.",
+                "Met Office Calder",
+                None,
+                false,
+            ),
+            &["storm.svg"],
+        ),
+        inject(
+            "p-council",
+            Priority::Medium,
+            news(
+                "Council opens rest centre at Aldine Leisure Centre",
+                "Residents of Quay Street are advised to leave before 15:00.",
+                "Aldine Evening Post",
+                None,
+                false,
+            ),
+            &["city.svg"],
+        ),
+        inject(
+            "p-breaking",
+            Priority::Urgent,
+            news(
+                "Cargo ship loses power off Port Aldine",
+                "A container ship is drifting two nautical miles off the north mole; a tug is on its way.",
+                "Calder News Network",
+                None,
+                true,
+            ),
+            &["tanker.svg"],
+        ),
     ];
     Scenario {
         id: ScenarioId::new("harbour-light-26").unwrap(),
@@ -135,8 +200,26 @@ pub fn scenario() -> Scenario {
         duration_ms: Some(3 * 3_600_000),
         mode: Mode::Clock,
         teams: vec![
-            Team { id: TeamId::new("maritime").unwrap(), name: "Maritime Operations".into(), color: "#0f6e8c".into(), kind: TeamKind::Player, dashboard_port: None, resources: TeamResources::default(), description: None, timeline: maritime },
-            Team { id: TeamId::new("public").unwrap(), name: "Calder News Live".into(), color: "#c8102e".into(), kind: TeamKind::Public, dashboard_port: None, resources: TeamResources::default(), description: None, timeline: public },
+            Team {
+                id: TeamId::new("maritime").unwrap(),
+                name: "Maritime Operations".into(),
+                color: "#0f6e8c".into(),
+                kind: TeamKind::Player,
+                dashboard_port: None,
+                resources: TeamResources::default(),
+                description: None,
+                timeline: maritime,
+            },
+            Team {
+                id: TeamId::new("public").unwrap(),
+                name: "Calder News Live".into(),
+                color: "#c8102e".into(),
+                kind: TeamKind::Public,
+                dashboard_port: None,
+                resources: TeamResources::default(),
+                description: None,
+                timeline: public,
+            },
         ],
     }
 }

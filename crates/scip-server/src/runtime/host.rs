@@ -794,11 +794,15 @@ impl Inner {
             let mut hosted = self.hosted.lock().await;
             for (exercise, hosted_exercise) in hosted.iter_mut() {
                 for (team, hosted_team) in hosted_exercise.teams.iter_mut() {
+                    let mut moved = false;
                     let (health, detail) = match &hosted_team.hosted {
                         Hosted::Embedded(e) => e.health(),
                         Hosted::Process(p) => {
-                            if p.pid() != 0 {
-                                hosted_team.info.runtime_ref = Some(format!("pid:{}", p.pid()));
+                            let reference = Some(format!("pid:{}", p.pid()));
+                            if p.pid() != 0 && hosted_team.info.runtime_ref != reference {
+                                // A restarted process: the new pid is recorded.
+                                hosted_team.info.runtime_ref = reference;
+                                moved = true;
                             }
                             p.status().health()
                         }
@@ -814,7 +818,9 @@ impl Inner {
                             None => continue,
                         },
                     };
-                    if (health, &detail) != (hosted_team.info.health, &hosted_team.info.detail) {
+                    if moved
+                        || (health, &detail) != (hosted_team.info.health, &hosted_team.info.detail)
+                    {
                         hosted_team.info.health = health;
                         hosted_team.info.detail = detail;
                         changed.push((exercise.clone(), team.clone(), hosted_team.info.clone()));

@@ -54,7 +54,9 @@ fn base64_png() -> Vec<u8> {
 #[tokio::test]
 async fn a_participant_signs_in_and_sees_injects_arrive_and_survive_a_reload() {
     let scip = TestScip::start().await;
-    let exercise = scip.launch(&scenario("browser-1"), DashboardRuntime::Embedded).await;
+    let exercise = scip
+        .launch(&scenario("browser-1"), DashboardRuntime::Embedded)
+        .await;
     let teams = scip.healthy(&exercise).await;
     let png = store_png(&scip, "quay.png");
     scip.store
@@ -72,52 +74,122 @@ async fn a_participant_signs_in_and_sees_injects_arrive_and_survive_a_reload() {
         .await
         .unwrap();
     scip.command(&exercise, Command::Start).await;
-    scip.command(&exercise, Command::Seek { to_ms: 600_000, passed: Passed::Skip }).await;
+    scip.command(
+        &exercise,
+        Command::Seek {
+            to_ms: 600_000,
+            passed: Passed::Skip,
+        },
+    )
+    .await;
     let browser = Browser::start().await;
 
     // A wrong code: the form again, with the reason, and no data.
     sign_in(&browser, &teams[0], "WRNG-CODE").await;
-    browser.wait_for("document.querySelector('.field__error')").await;
+    browser
+        .wait_for("document.querySelector('.field__error')")
+        .await;
     sign_in(&browser, &teams[0], &teams[0].access_code).await;
     feed_ready(&browser).await;
-    browser.goto(&format!("{}news", teams[0].dashboard_url.clone().unwrap())).await;
+    browser
+        .goto(&format!("{}news", teams[0].dashboard_url.clone().unwrap()))
+        .await;
     feed_ready(&browser).await;
 
     // Fired by the engine; on the News page within a second, with its picture loaded.
-    scip.live(&exercise, "red", news("Water over the quay at berth 4", "Photos from the harbour master."), Priority::High, vec!["quay.png".into()]).await;
+    scip.live(
+        &exercise,
+        "red",
+        news(
+            "Water over the quay at berth 4",
+            "Photos from the harbour master.",
+        ),
+        Priority::High,
+        vec!["quay.png".into()],
+    )
+    .await;
     browser
         .wait_for_within(
             "(() => { const img = document.querySelector('#feed #d-1 img[src=\"/media/quay.png\"]'); return img && img.complete && img.naturalWidth === 2; })()",
             Duration::from_secs(1),
         )
         .await;
-    assert_eq!(browser.eval("return document.querySelector('#d-1 .news__headline').textContent").await, "Water over the quay at berth 4");
-    assert_eq!(browser.eval("return document.querySelector('[data-unread-count=news]').textContent").await, "1");
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('#d-1 .news__headline').textContent")
+            .await,
+        "Water over the quay at berth 4"
+    );
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('[data-unread-count=news]').textContent")
+            .await,
+        "1"
+    );
 
     scip.fire(&exercise, "red", "red-mail").await;
     scip.fire(&exercise, "red", "red-sms").await;
-    browser.wait_for("document.querySelector('[data-unread-count=all]').textContent === '3'").await;
+    browser
+        .wait_for("document.querySelector('[data-unread-count=all]').textContent === '3'")
+        .await;
     // The e-mail and the SMS are counted, not shown, on the News page.
-    assert_eq!(browser.eval("return document.querySelectorAll('#feed .feed-item').length").await, 1);
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('#feed .feed-item').length")
+            .await,
+        1
+    );
 
     // Reload: every inject is back at once, and the clock shows the exercise time.
     browser.goto(&teams[0].dashboard_url.clone().unwrap()).await;
     feed_ready(&browser).await;
-    browser.wait_for("document.querySelectorAll('#feed .feed-item').length === 3").await;
-    let digits = browser.eval("return document.querySelector('[data-timer-primary] [data-timer-digits]').textContent").await;
+    browser
+        .wait_for("document.querySelectorAll('#feed .feed-item').length === 3")
+        .await;
+    let digits = browser
+        .eval(
+            "return document.querySelector('[data-timer-primary] [data-timer-digits]').textContent",
+        )
+        .await;
     let digits = digits.as_str().unwrap().to_owned();
-    assert!(digits.as_str() >= "10:00" && digits.len() == 5, "clock after reload: {digits}");
-    assert_eq!(browser.eval("return document.querySelector('[data-timer-primary]').getAttribute('data-state')").await, "running");
+    assert!(
+        digits.as_str() >= "10:00" && digits.len() == 5,
+        "clock after reload: {digits}"
+    );
+    assert_eq!(
+        browser
+            .eval(
+                "return document.querySelector('[data-timer-primary]').getAttribute('data-state')"
+            )
+            .await,
+        "running"
+    );
     let order = browser.eval("return Array.from(document.querySelectorAll('#feed .feed-item')).map(e => e.id).join(',')").await;
     assert_eq!(order, "d-3,d-2,d-1", "newest first");
 
     // Mark all read clears the counts, and they stay cleared after a reload.
-    browser.client.find(Locator::Css("[data-mark-all-read]")).await.unwrap().click().await.unwrap();
-    browser.wait_for("document.querySelector('[data-unread-count=all]').hidden").await;
+    browser
+        .client
+        .find(Locator::Css("[data-mark-all-read]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for("document.querySelector('[data-unread-count=all]').hidden")
+        .await;
     browser.goto(&teams[0].dashboard_url.clone().unwrap()).await;
     feed_ready(&browser).await;
-    browser.wait_for("document.querySelectorAll('#feed .feed-item').length === 3").await;
-    assert_eq!(browser.eval("return document.querySelectorAll('#feed .is-unread').length").await, 0);
+    browser
+        .wait_for("document.querySelectorAll('#feed .feed-item').length === 3")
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('#feed .is-unread').length")
+            .await,
+        0
+    );
     browser.close().await;
     scip.shutdown().await;
 }
@@ -125,7 +197,9 @@ async fn a_participant_signs_in_and_sees_injects_arrive_and_survive_a_reload() {
 #[tokio::test]
 async fn another_teams_code_shows_nothing_of_this_team_and_the_pause_banner_follows_control() {
     let scip = TestScip::start().await;
-    let exercise = scip.launch(&scenario("browser-2"), DashboardRuntime::Embedded).await;
+    let exercise = scip
+        .launch(&scenario("browser-2"), DashboardRuntime::Embedded)
+        .await;
     let teams = scip.healthy(&exercise).await;
     scip.command(&exercise, Command::Start).await;
     scip.fire(&exercise, "red", "red-news").await;
@@ -135,27 +209,42 @@ async fn another_teams_code_shows_nothing_of_this_team_and_the_pause_banner_foll
     // Red's code on red's dashboard sees red's news; blue's code on blue's sees only blue's.
     sign_in(&browser, &teams[1], &teams[1].access_code).await;
     feed_ready(&browser).await;
-    browser.wait_for("document.querySelectorAll('#feed .feed-item').length === 1").await;
+    browser
+        .wait_for("document.querySelectorAll('#feed .feed-item').length === 1")
+        .await;
     let text = browser.eval("return document.body.innerText").await;
     let text = text.as_str().unwrap();
     assert!(text.contains("Hospital activates its surge plan"), "{text}");
     assert!(!text.contains("Storm surge"), "red's inject leaked: {text}");
     // Blue's code does not open red's dashboard, and red's page asks for a code.
     sign_in(&browser, &teams[0], &teams[1].access_code).await;
-    browser.wait_for("document.querySelector('.field__error')").await;
+    browser
+        .wait_for("document.querySelector('.field__error')")
+        .await;
     let text = browser.eval("return document.body.innerText").await;
     assert!(!text.as_str().unwrap().contains("Storm surge"));
 
     // On blue's dashboard, the pause banner appears when control pauses.
     browser.goto(&teams[1].dashboard_url.clone().unwrap()).await;
     feed_ready(&browser).await;
-    assert_eq!(browser.eval("return document.querySelector('.dash-banner--paused').hidden").await, true);
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('.dash-banner--paused').hidden")
+            .await,
+        true
+    );
     scip.command(&exercise, Command::Pause).await;
-    browser.wait_for("!document.querySelector('.dash-banner--paused').hidden").await;
+    browser
+        .wait_for("!document.querySelector('.dash-banner--paused').hidden")
+        .await;
     scip.command(&exercise, Command::Resume).await;
-    browser.wait_for("document.querySelector('.dash-banner--paused').hidden").await;
+    browser
+        .wait_for("document.querySelector('.dash-banner--paused').hidden")
+        .await;
     scip.command(&exercise, Command::Finish).await;
-    browser.wait_for("!document.querySelector('.dash-banner--ended').hidden").await;
+    browser
+        .wait_for("!document.querySelector('.dash-banner--ended').hidden")
+        .await;
     browser.close().await;
     scip.shutdown().await;
 }
@@ -163,7 +252,9 @@ async fn another_teams_code_shows_nothing_of_this_team_and_the_pause_banner_foll
 #[tokio::test]
 async fn opening_an_email_records_a_read_receipt() {
     let scip = TestScip::start().await;
-    let exercise = scip.launch(&scenario("browser-3"), DashboardRuntime::Embedded).await;
+    let exercise = scip
+        .launch(&scenario("browser-3"), DashboardRuntime::Embedded)
+        .await;
     let teams = scip.healthy(&exercise).await;
     scip.command(&exercise, Command::Start).await;
     scip.fire(&exercise, "red", "red-news").await;
@@ -171,20 +262,43 @@ async fn opening_an_email_records_a_read_receipt() {
     let browser = Browser::start().await;
     sign_in(&browser, &teams[0], &teams[0].access_code).await;
     feed_ready(&browser).await;
-    browser.goto(&format!("{}email", teams[0].dashboard_url.clone().unwrap())).await;
+    browser
+        .goto(&format!("{}email", teams[0].dashboard_url.clone().unwrap()))
+        .await;
     feed_ready(&browser).await;
-    browser.wait_for("document.querySelector('#feed #d-2.is-unread')").await;
-    assert_eq!(browser.eval("return document.querySelector('[data-unread-count=email]').textContent").await, "1");
+    browser
+        .wait_for("document.querySelector('#feed #d-2.is-unread')")
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.querySelector('[data-unread-count=email]').textContent")
+            .await,
+        "1"
+    );
 
     let updates = scip.app().state.engine.hub.subscribe();
-    browser.client.find(Locator::Css("#feed #d-2")).await.unwrap().click().await.unwrap();
+    browser
+        .client
+        .find(Locator::Css("#feed #d-2"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     browser.wait_for("document.querySelector('#mail-pane .mail-reader__subject') && document.querySelector('#mail-pane .mail-reader__subject').textContent === 'Berth 4 closure'").await;
-    browser.wait_for("document.querySelector('[data-unread-count=email]').hidden").await;
+    browser
+        .wait_for("document.querySelector('[data-unread-count=email]').hidden")
+        .await;
     scip.hub_event(updates, "the read receipt", |e| {
         matches!(e, LiveEvent::DeliveriesUpdated { state, deliveries, .. } if state == "read" && deliveries.iter().any(|d| d.seq == 2))
     })
     .await;
-    let deliveries = scip.store.list_deliveries(&exercise, &DeliveryFilter::default()).await.unwrap().items;
+    let deliveries = scip
+        .store
+        .list_deliveries(&exercise, &DeliveryFilter::default())
+        .await
+        .unwrap()
+        .items;
     let mail = deliveries.iter().find(|d| d.seq == 2).unwrap();
     let news = deliveries.iter().find(|d| d.seq == 1).unwrap();
     assert!(mail.read_at.is_some(), "the opened e-mail is read");
