@@ -54,6 +54,7 @@ pub fn host_settings(config: &Config, app: &AppConfig) -> anyhow::Result<HostSet
             log_level: config.log_level.clone(),
         }),
         docker,
+        health_every: scip_server::runtime::host::HEALTH_EVERY,
     })
 }
 

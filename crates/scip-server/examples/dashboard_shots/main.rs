@@ -49,6 +49,7 @@ async fn main() -> anyhow::Result<()> {
             secure_cookies: false,
             process: None,
             docker: None,
+            health_every: std::time::Duration::from_millis(200),
         },
         move |m| *slot.lock().unwrap() = Some(m),
     );

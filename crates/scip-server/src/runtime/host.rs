@@ -40,7 +40,7 @@ use crate::dashboard::feed::DEFAULT_RING_CAPACITY;
 use crate::dashboard::session::{mint_dashboard_token, session_secret};
 use crate::dashboard::source::{FeedSource, StoreFeed};
 
-/// How often hosted dashboards' health is checked.
+/// How often hosted dashboards' health is checked by default.
 pub const HEALTH_EVERY: Duration = Duration::from_secs(2);
 /// Containers are asked about every this many health checks (the engine is slower to ask).
 const DOCKER_HEALTH_EVERY_N: u32 = 5;
@@ -82,6 +82,9 @@ pub struct HostSettings {
     pub process: Option<ProcessSettings>,
     /// The Docker runtime, when configured.
     pub docker: Option<DockerHostSettings>,
+    /// How often hosted dashboards' health is checked ([`HEALTH_EVERY`]); containers are
+    /// asked every fifth time.
+    pub health_every: Duration,
 }
 
 /// One team's dashboard as this host runs it.
@@ -151,6 +154,7 @@ impl DashboardManager {
         });
         inner.ctx.tasks.spawn(watch_health(
             Arc::downgrade(&inner),
+            inner.settings.health_every,
             inner.ctx.cancel.clone(),
         ));
         Self { inner }
@@ -172,6 +176,15 @@ impl DashboardManager {
     /// Changes every time a health is recorded (tests and pages wait on it).
     pub fn changes(&self) -> watch::Receiver<u64> {
         self.inner.changes.subscribe()
+    }
+
+    /// The teams of an exercise whose dashboards this host runs (or, for Docker, follows).
+    pub async fn hosted_teams(&self, exercise: &ExerciseId) -> Vec<TeamId> {
+        let hosted = self.inner.hosted.lock().await;
+        hosted
+            .get(exercise)
+            .map(|e| e.teams.keys().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// The process id of a team's dashboard process, when it runs as one here.
@@ -862,10 +875,14 @@ fn docker_health(health: docker::DashboardHealth) -> (DashboardHealth, Option<St
     }
 }
 
-/// Checks hosted dashboards every [`HEALTH_EVERY`] until the application stops, then stops
-/// whatever is still hosted.
-async fn watch_health(inner: Weak<Inner>, cancel: tokio_util::sync::CancellationToken) {
-    let mut tick = tokio::time::interval(HEALTH_EVERY);
+/// Checks hosted dashboards every `every` until the application stops, then stops whatever
+/// is still hosted.
+async fn watch_health(
+    inner: Weak<Inner>,
+    every: Duration,
+    cancel: tokio_util::sync::CancellationToken,
+) {
+    let mut tick = tokio::time::interval(every.max(Duration::from_millis(10)));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut round: u32 = 0;
     loop {

@@ -6,6 +6,7 @@
 mod access;
 mod api;
 mod browser;
+mod docker;
 mod live;
 mod ports;
 mod support;

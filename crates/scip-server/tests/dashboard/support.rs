@@ -44,6 +44,7 @@ pub fn host_settings(range: PortRange) -> HostSettings {
         secure_cookies: false,
         process: None,
         docker: None,
+        health_every: std::time::Duration::from_millis(200),
     }
 }
 

@@ -43,6 +43,7 @@ impl TestScip {
                 log_level: "error".into(),
             }),
             docker: None,
+            health_every: std::time::Duration::from_millis(200),
         };
         let config = AppConfig {
             role: Role::All,
