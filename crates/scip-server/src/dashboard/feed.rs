@@ -49,8 +49,9 @@ impl FragmentKind {
     }
 }
 
-/// One delivery as the dashboard holds it: parsed, its JSON text, and its rendered fragments
-/// (rendered once, when first asked for, then shared by every browser).
+/// One delivery as the dashboard holds it: parsed, its JSON text, its rendered fragments and
+/// the event data sent for it (each built once, when first asked for, then shared by every
+/// browser).
 #[derive(Debug)]
 pub struct FeedEntry {
     /// The delivery.
@@ -58,6 +59,7 @@ pub struct FeedEntry {
     /// The payload JSON exactly as received.
     pub json: String,
     fragments: [OnceLock<Option<Arc<str>>>; FRAGMENT_KINDS],
+    events: Mutex<Vec<(u8, Arc<str>)>>,
 }
 
 impl FeedEntry {
@@ -76,7 +78,19 @@ impl FeedEntry {
             delivery,
             json,
             fragments: Default::default(),
+            events: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The event data for one kind of page (`key`), built by `build` the first time.
+    pub fn event_data(&self, key: u8, build: impl FnOnce() -> String) -> Arc<str> {
+        let mut events = self.events.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, data)) = events.iter().find(|(k, _)| *k == key) {
+            return data.clone();
+        }
+        let data: Arc<str> = Arc::from(build());
+        events.push((key, data.clone()));
+        data
     }
 
     /// The run.

@@ -58,6 +58,18 @@ pub enum View {
 }
 
 impl View {
+    /// A small number naming the view and whether the event is live, to cache event data.
+    fn cache_key(self, live: bool) -> u8 {
+        let view = match self {
+            Self::All => 0,
+            Self::Only(kind) => 1 + InjectType::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u8,
+            Self::Email => 10,
+            Self::Sms => 11,
+            Self::Wall => 12,
+        };
+        view * 2 + u8::from(live)
+    }
+
     /// Reads `?view=` (`all`, `news`, `social`, `email`, `sms`, `intel`, `alerts`, `wall`);
     /// anything else is `all`.
     pub fn parse(name: Option<&str>) -> Self {
@@ -217,34 +229,15 @@ impl Stream {
     }
 
     async fn delivery(&self, entry: &FeedEntry, live: bool) -> Result<(), Gone> {
+        let view = self.view;
+        // Built once per view and shared by every browser on that view.
+        let data = entry.event_data(view.cache_key(live), || delivery_data(entry, view, live));
         let d = &entry.delivery;
-        let kind = d.content.inject_type();
-        let (main, extra) = self.view.fragments(kind);
-        let render =
-            |k: Option<FragmentKind>| k.and_then(|k| entry.fragment(k, |d| cards::render(k, d)));
-        let html = render(main);
-        let reader = render(extra);
-        let banner = entry.fragment(FragmentKind::Banner, |d| {
-            cards::render(FragmentKind::Banner, d)
-        });
-        // The payload is inserted as the JSON text it arrived as.
-        let data = format!(
-            r#"{{"run":{},"seq":{},"type":"{}","priority":"{}","live":{},"html":{},"reader":{},"banner":{},"payload":{}}}"#,
-            d.run,
-            d.seq,
-            kind.as_str(),
-            d.priority.as_str(),
-            live,
-            json_text(html.as_deref()),
-            json_text(reader.as_deref()),
-            json_text(banner.as_deref()),
-            entry.json,
-        );
         self.send(
             Event::default()
                 .event("delivery")
                 .id(format!("{}:{}", d.run, d.seq))
-                .data(data),
+                .data(&*data),
         )
         .await
     }
@@ -388,6 +381,30 @@ impl Stream {
             }
         }
     }
+}
+
+/// The data of a `delivery` event for a view.
+fn delivery_data(entry: &FeedEntry, view: View, live: bool) -> String {
+    let d = &entry.delivery;
+    let kind = d.content.inject_type();
+    let (main, extra) = view.fragments(kind);
+    let render = |k: Option<FragmentKind>| k.and_then(|k| entry.fragment(k, |d| cards::render(k, d)));
+    let html = render(main);
+    let reader = render(extra);
+    let banner = entry.fragment(FragmentKind::Banner, |d| cards::render(FragmentKind::Banner, d));
+    // The payload is inserted as the JSON text it arrived as.
+    format!(
+        r#"{{"run":{},"seq":{},"type":"{}","priority":"{}","live":{},"html":{},"reader":{},"banner":{},"payload":{}}}"#,
+        d.run,
+        d.seq,
+        kind.as_str(),
+        d.priority.as_str(),
+        live,
+        json_text(html.as_deref()),
+        json_text(reader.as_deref()),
+        json_text(banner.as_deref()),
+        entry.json,
+    )
 }
 
 fn json_text(text: Option<&str>) -> String {
