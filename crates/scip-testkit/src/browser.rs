@@ -17,7 +17,7 @@ use fantoccini::{Client, ClientBuilder};
 use serde_json::{Value, json};
 
 /// How long [`Browser::wait_for`] waits by default.
-pub const DEFAULT_WAIT: Duration = Duration::from_secs(10);
+pub const DEFAULT_WAIT: Duration = Duration::from_secs(20);
 
 /// A ChromeDriver process and one browser session.
 pub struct Browser {
