@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use scip_core::engine::Speed;
-use scip_core::model::{Content, Inject, Mode, Priority, Scenario, Sms, Team, TeamKind, TeamResources};
+use scip_core::model::{
+    Content, Inject, Mode, Priority, Scenario, Sms, Team, TeamKind, TeamResources,
+};
 use scip_core::{InjectId, ScenarioId, TeamId};
 use scip_engine::LaunchRequest;
 use scip_server::app::{AppConfig, MqttSetup, Role, RunningApp};
@@ -34,7 +36,11 @@ struct Cli {
 fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
         .unwrap_or(0)
 }
 
@@ -65,10 +71,16 @@ async fn main() -> anyhow::Result<()> {
             api_port: 0,
             client_port: None,
             orchestration_port: None,
-            mqtt: MqttSetup::Embedded { tcp_port: 0, ws_port: 0 },
+            mqtt: MqttSetup::Embedded {
+                tcp_port: 0,
+                ws_port: 0,
+            },
             topic_prefix: String::new(),
             jwt_secret: "dashboard-start-bench-secret-0123456789".into(),
-            settings: ServerSettings { media_path: dir.path().join("media"), ..ServerSettings::default() },
+            settings: ServerSettings {
+                media_path: dir.path().join("media"),
+                ..ServerSettings::default()
+            },
             engine: scip_engine::EngineConfig::default(),
             owner: "bench".into(),
         },
@@ -91,7 +103,11 @@ async fn main() -> anyhow::Result<()> {
                 at_ms: 3_600_000,
                 turn: None,
                 priority: Priority::Medium,
-                content: Content::Sms(Sms { from: "Ops".into(), body: "Later".into(), ..Sms::default() }),
+                content: Content::Sms(Sms {
+                    from: "Ops".into(),
+                    body: "Later".into(),
+                    ..Sms::default()
+                }),
                 media: vec![],
                 notes: None,
                 expected_action: None,
@@ -106,7 +122,9 @@ async fn main() -> anyhow::Result<()> {
         mode: Mode::Clock,
         teams,
     };
-    store.create_scenario(&scenario, &VersionNote::by("bench"), 0).await?;
+    store
+        .create_scenario(&scenario, &VersionNote::by("bench"), 0)
+        .await?;
     // Settle the process (broker, engine, pools) before measuring.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let before = rss_kib();
@@ -114,7 +132,14 @@ async fn main() -> anyhow::Result<()> {
     let exercise = app
         .state
         .engine
-        .launch(LaunchRequest { scenario: scenario.id.clone(), version: None, name: None, speed: Speed::NORMAL, runtime: DashboardRuntime::Embedded, actor: None })
+        .launch(LaunchRequest {
+            scenario: scenario.id.clone(),
+            version: None,
+            name: None,
+            speed: Speed::NORMAL,
+            runtime: DashboardRuntime::Embedded,
+            actor: None,
+        })
         .await?
         .id;
     let mut changes = manager.changes();
@@ -128,8 +153,18 @@ async fn main() -> anyhow::Result<()> {
     let elapsed = started.elapsed();
     tokio::time::sleep(Duration::from_secs(1)).await;
     let after = rss_kib();
-    println!("dashboards healthy:   {} in {:.0} ms ({:.1} ms each, started one after another)", cli.teams, elapsed.as_secs_f64() * 1000.0, elapsed.as_secs_f64() * 1000.0 / cli.teams as f64);
-    println!("process RSS:          {:.1} MiB before, {:.1} MiB with the dashboards ({:.0} KiB each)", before as f64 / 1024.0, after as f64 / 1024.0, after.saturating_sub(before) as f64 / cli.teams as f64);
+    println!(
+        "dashboards healthy:   {} in {:.0} ms ({:.1} ms each, started one after another)",
+        cli.teams,
+        elapsed.as_secs_f64() * 1000.0,
+        elapsed.as_secs_f64() * 1000.0 / cli.teams as f64
+    );
+    println!(
+        "process RSS:          {:.1} MiB before, {:.1} MiB with the dashboards ({:.0} KiB each)",
+        before as f64 / 1024.0,
+        after as f64 / 1024.0,
+        after.saturating_sub(before) as f64 / cli.teams as f64
+    );
     app.shutdown(Duration::from_secs(5)).await;
     Ok(())
 }

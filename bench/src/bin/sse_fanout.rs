@@ -27,7 +27,9 @@ use clap::{Parser, Subcommand};
 use futures::StreamExt;
 use hdrhistogram::Histogram;
 use scip_core::engine::{Command, Speed};
-use scip_core::model::{Content, Inject, Mode, News, Priority, Scenario, Team, TeamKind, TeamResources};
+use scip_core::model::{
+    Content, Inject, Mode, News, Priority, Scenario, Team, TeamKind, TeamResources,
+};
 use scip_core::{InjectId, ScenarioId, TeamId};
 use scip_engine::{LaunchRequest, LiveContent, Request};
 use scip_server::app::{AppConfig, MqttSetup, Role, RunningApp};
@@ -64,7 +66,10 @@ enum Mode2 {
 }
 
 fn now_ns() -> u128 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
 }
 
 fn rss_kib(pid: u32) -> u64 {
@@ -80,17 +85,34 @@ fn rss_kib(pid: u32) -> u64 {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     match cli.mode {
-        Some(Mode2::Clients { url, cookie, connections }) => runtime.block_on(clients(url, cookie, connections)),
+        Some(Mode2::Clients {
+            url,
+            cookie,
+            connections,
+        }) => runtime.block_on(clients(url, cookie, connections)),
         None => runtime.block_on(server(cli.connections, cli.injects)),
     }
 }
 
 /// One stream: reads events, reports `ready <i>` after its first clock and `got <i> <seq> <ns>`
 /// for every delivery.
-async fn stream(client: reqwest::Client, url: String, cookie: String, index: usize, out: tokio::sync::mpsc::UnboundedSender<String>) {
-    let response = match client.get(format!("{url}events?view=all")).header("cookie", cookie).send().await {
+async fn stream(
+    client: reqwest::Client,
+    url: String,
+    cookie: String,
+    index: usize,
+    out: tokio::sync::mpsc::UnboundedSender<String>,
+) {
+    let response = match client
+        .get(format!("{url}events?view=all"))
+        .header("cookie", cookie)
+        .send()
+        .await
+    {
         Ok(r) => r,
         Err(e) => {
             let _ = out.send(format!("error {index} {e}"));
@@ -104,7 +126,10 @@ async fn stream(client: reqwest::Client, url: String, cookie: String, index: usi
         buffer.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(end) = buffer.find("\n\n") {
             let block: String = buffer.drain(..end + 2).collect();
-            let name = block.lines().find_map(|l| l.strip_prefix("event:")).map(str::trim);
+            let name = block
+                .lines()
+                .find_map(|l| l.strip_prefix("event:"))
+                .map(str::trim);
             match name {
                 Some("timer") if !ready => {
                     ready = true;
@@ -127,10 +152,18 @@ async fn stream(client: reqwest::Client, url: String, cookie: String, index: usi
 }
 
 async fn clients(url: String, cookie: String, connections: usize) -> anyhow::Result<()> {
-    let client = reqwest::Client::builder().pool_max_idle_per_host(connections).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(connections)
+        .build()?;
     let (out, mut lines) = tokio::sync::mpsc::unbounded_channel();
     for index in 0..connections {
-        tokio::spawn(stream(client.clone(), url.clone(), cookie.clone(), index, out.clone()));
+        tokio::spawn(stream(
+            client.clone(),
+            url.clone(),
+            cookie.clone(),
+            index,
+            out.clone(),
+        ));
     }
     drop(out);
     let mut stdout = std::io::stdout();
@@ -161,7 +194,12 @@ fn scenario() -> Scenario {
                 at_ms: 24 * 3_600_000,
                 turn: None,
                 priority: Priority::Medium,
-                content: Content::News(News { headline: "Later".into(), body: "Later".into(), source: "Wire".into(), ..News::default() }),
+                content: Content::News(News {
+                    headline: "Later".into(),
+                    body: "Later".into(),
+                    source: "Wire".into(),
+                    ..News::default()
+                }),
                 media: vec![],
                 notes: None,
                 expected_action: None,
@@ -195,10 +233,16 @@ async fn server(connections: usize, injects: u64) -> anyhow::Result<()> {
             api_port: 0,
             client_port: None,
             orchestration_port: None,
-            mqtt: MqttSetup::Embedded { tcp_port: 0, ws_port: 0 },
+            mqtt: MqttSetup::Embedded {
+                tcp_port: 0,
+                ws_port: 0,
+            },
             topic_prefix: String::new(),
             jwt_secret: "sse-fanout-bench-secret-0123456789abcdef".into(),
-            settings: ServerSettings { media_path: dir.path().join("media"), ..ServerSettings::default() },
+            settings: ServerSettings {
+                media_path: dir.path().join("media"),
+                ..ServerSettings::default()
+            },
             engine: scip_engine::EngineConfig::default(),
             owner: "bench".into(),
         },
@@ -208,7 +252,9 @@ async fn server(connections: usize, injects: u64) -> anyhow::Result<()> {
     let manager = kept.lock().unwrap().take().context("dashboard host")?;
     let store = app.state.store.clone();
     let engine = app.state.engine.clone();
-    store.create_scenario(&scenario(), &VersionNote::by("bench"), 0).await?;
+    store
+        .create_scenario(&scenario(), &VersionNote::by("bench"), 0)
+        .await?;
     let exercise = engine
         .launch(LaunchRequest {
             scenario: ScenarioId::new("fanout")?,
@@ -228,20 +274,37 @@ async fn server(connections: usize, injects: u64) -> anyhow::Result<()> {
         }
         changes.changed().await?;
     };
-    engine.execute(&exercise, Request::Control(Command::Start), "bench").await?;
+    engine
+        .execute(&exercise, Request::Control(Command::Start), "bench")
+        .await?;
     let url = team.dashboard_url.clone().context("dashboard URL")?;
-    let sign_in = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?
+    let sign_in = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?
         .post(format!("{url}sign-in"))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(format!("code={}&next=%2F", team.access_code))
         .send()
         .await?;
-    let cookie = sign_in.headers()["set-cookie"].to_str()?.split(';').next().unwrap_or_default().to_owned();
+    let cookie = sign_in.headers()["set-cookie"]
+        .to_str()?
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
     let me = std::process::id();
     let rss_idle = rss_kib(me);
 
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["clients", "--url", &url, "--cookie", &cookie, "--connections", &connections.to_string()])
+        .args([
+            "clients",
+            "--url",
+            &url,
+            "--cookie",
+            &cookie,
+            "--connections",
+            &connections.to_string(),
+        ])
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()?;
@@ -274,7 +337,12 @@ async fn server(connections: usize, injects: u64) -> anyhow::Result<()> {
                 Request::LiveInject {
                     teams: vec![team.team_id.clone()],
                     live: Box::new(LiveContent {
-                        content: Content::News(News { headline: format!("Fan-out {i}"), body: "x".into(), source: "Bench".into(), ..News::default() }),
+                        content: Content::News(News {
+                            headline: format!("Fan-out {i}"),
+                            body: "x".into(),
+                            source: "Bench".into(),
+                            ..News::default()
+                        }),
                         priority: Priority::High,
                         media: vec![],
                     }),
@@ -285,7 +353,9 @@ async fn server(connections: usize, injects: u64) -> anyhow::Result<()> {
         let mut got: HashMap<usize, u128> = HashMap::new();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         while got.len() < ready {
-            let Ok(line) = tokio::time::timeout_at(deadline, lines.next_line()).await else { break };
+            let Ok(line) = tokio::time::timeout_at(deadline, lines.next_line()).await else {
+                break;
+            };
             let Some(line) = line? else { break };
             let parts: Vec<&str> = line.split_whitespace().collect();
             if parts.len() == 4 && parts[0] == "got" && parts[2] == i.to_string() {
@@ -303,7 +373,10 @@ async fn server(connections: usize, injects: u64) -> anyhow::Result<()> {
     }
     let _ = child.kill().await;
     println!();
-    println!("streams opened:            {ready} of {connections} ({errors} failed) in {:.2} s", connect_time.as_secs_f64());
+    println!(
+        "streams opened:            {ready} of {connections} ({errors} failed) in {:.2} s",
+        connect_time.as_secs_f64()
+    );
     println!("viewers reported:          {viewers}");
     println!("injects received by all:   {complete} of {injects}");
     println!(
@@ -313,8 +386,15 @@ async fn server(connections: usize, injects: u64) -> anyhow::Result<()> {
         histogram.value_at_quantile(0.99),
         histogram.max()
     );
-    println!("server RSS, dashboard idle: {:.1} MiB", rss_idle as f64 / 1024.0);
-    println!("server RSS, streams open:   {:.1} MiB (+{:.1} KiB per stream)", rss_connected as f64 / 1024.0, (rss_connected.saturating_sub(rss_idle)) as f64 / ready.max(1) as f64);
+    println!(
+        "server RSS, dashboard idle: {:.1} MiB",
+        rss_idle as f64 / 1024.0
+    );
+    println!(
+        "server RSS, streams open:   {:.1} MiB (+{:.1} KiB per stream)",
+        rss_connected as f64 / 1024.0,
+        (rss_connected.saturating_sub(rss_idle)) as f64 / ready.max(1) as f64
+    );
     app.shutdown(Duration::from_secs(5)).await;
     Ok(())
 }

@@ -62,7 +62,9 @@ impl View {
     fn cache_key(self, live: bool) -> u8 {
         let view = match self {
             Self::All => 0,
-            Self::Only(kind) => 1 + InjectType::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u8,
+            Self::Only(kind) => {
+                1 + InjectType::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u8
+            }
             Self::Email => 10,
             Self::Sms => 11,
             Self::Wall => 12,
@@ -388,10 +390,13 @@ fn delivery_data(entry: &FeedEntry, view: View, live: bool) -> String {
     let d = &entry.delivery;
     let kind = d.content.inject_type();
     let (main, extra) = view.fragments(kind);
-    let render = |k: Option<FragmentKind>| k.and_then(|k| entry.fragment(k, |d| cards::render(k, d)));
+    let render =
+        |k: Option<FragmentKind>| k.and_then(|k| entry.fragment(k, |d| cards::render(k, d)));
     let html = render(main);
     let reader = render(extra);
-    let banner = entry.fragment(FragmentKind::Banner, |d| cards::render(FragmentKind::Banner, d));
+    let banner = entry.fragment(FragmentKind::Banner, |d| {
+        cards::render(FragmentKind::Banner, d)
+    });
     // The payload is inserted as the JSON text it arrived as.
     format!(
         r#"{{"run":{},"seq":{},"type":"{}","priority":"{}","live":{},"html":{},"reader":{},"banner":{},"payload":{}}}"#,

@@ -173,24 +173,51 @@ async fn a_signed_link_signs_in_like_the_code_until_the_code_changes() {
     use std::time::Duration;
 
     let scip = TestScip::start().await;
-    let exercise = scip.launch(&scenario("access-4"), DashboardRuntime::Embedded).await;
+    let exercise = scip
+        .launch(&scenario("access-4"), DashboardRuntime::Embedded)
+        .await;
     let teams = scip.healthy(&exercise).await;
     let keys = TokenKeys::new(crate::support::JWT_SECRET.as_bytes());
-    let red_link = mint_team_link(&keys, &exercise, &teams[0].team_id, 1, Duration::from_secs(600));
-    let blue_link = mint_team_link(&keys, &exercise, &teams[1].team_id, 1, Duration::from_secs(600));
+    let red_link = mint_team_link(
+        &keys,
+        &exercise,
+        &teams[0].team_id,
+        1,
+        Duration::from_secs(600),
+    );
+    let blue_link = mint_team_link(
+        &keys,
+        &exercise,
+        &teams[1].team_id,
+        1,
+        Duration::from_secs(600),
+    );
     let dash = Dash::of(&teams[0]);
 
-    let refused = dash.client.get(format!("{}/join?t={blue_link}", dash.base)).send().await.unwrap();
+    let refused = dash
+        .client
+        .get(format!("{}/join?t={blue_link}", dash.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status().as_u16(), 401);
     assert!(refused.headers().get("set-cookie").is_none());
     let (status, _) = dash.get("/join").await;
     assert_eq!(status, 401);
 
-    let joined = dash.client.get(format!("{}/join?t={red_link}", dash.base)).send().await.unwrap();
+    let joined = dash
+        .client
+        .get(format!("{}/join?t={red_link}", dash.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(joined.status().as_u16(), 303);
     assert_eq!(joined.headers()["referrer-policy"], "no-referrer");
     let cookie = joined.headers()["set-cookie"].to_str().unwrap();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let mut signed_in = Dash::of(&teams[0]);
     signed_in.cookie = Some(cookie.split(';').next().unwrap().to_owned());
     let (_, body) = signed_in.get("/").await;
@@ -201,7 +228,12 @@ async fn a_signed_link_signs_in_like_the_code_until_the_code_changes() {
         .rotate_access_code(&exercise, &teams[0].team_id, "YYYY-2345", "tester", 0)
         .await
         .unwrap();
-    let stale = dash.client.get(format!("{}/join?t={red_link}", dash.base)).send().await.unwrap();
+    let stale = dash
+        .client
+        .get(format!("{}/join?t={red_link}", dash.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stale.status().as_u16(), 401);
     scip.shutdown().await;
 }
