@@ -158,14 +158,9 @@ pub fn run(args: Args) -> ExitCode {
                 return ExitCode::from(PORT_TAKEN_EXIT as u8);
             }
         };
+        // Watched from the start, so a parent that dies while the dashboard is still starting
+        // (waiting for the API) takes it down too.
         let cancel = CancellationToken::new();
-        let dashboard = match TeamDashboard::start(config, cancel.clone()).await {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("scip dashboard: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
         let stop = cancel.clone();
         let watch_stdin = args.watch_stdin;
         tokio::spawn(async move {
@@ -177,6 +172,13 @@ pub fn run(args: Args) -> ExitCode {
             }
             stop.cancel();
         });
+        let dashboard = match TeamDashboard::start(config, cancel.clone()).await {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("scip dashboard: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
         // The process runtime waits for this line before it counts the dashboard as started.
         println!("{READY_LINE} port={}", args.port);
         match dashboard.serve(listener).await {

@@ -123,6 +123,22 @@ async fn dashboard_processes_stop_when_the_server_is_killed() {
         )
         .await
         .unwrap();
+    // Ready: both dashboards recorded healthy by the server (checked every 50 ms).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let teams = store.exercise_teams(&exercise).await.unwrap();
+        if teams
+            .iter()
+            .all(|t| t.health == scip_store::DashboardHealth::Healthy)
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "dashboards never became healthy: {teams:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     store.close().await;
 
     let id = exercise.to_string();
