@@ -48,7 +48,7 @@ pub fn orchestrator_router(state: AppState) -> Router {
 
 /// The routes of one team dashboard (its own port; embedded, process or container alike).
 pub fn dashboard_router(state: DashboardState) -> Router {
-    use dashboard::{media, pages, sse};
+    use dashboard::{media, pages, receipts, sign_in, sse};
     Router::new()
         .route("/", get(pages::all))
         .route("/news", get(pages::news))
@@ -57,13 +57,16 @@ pub fn dashboard_router(state: DashboardState) -> Router {
         .route("/sms", get(pages::sms))
         .route("/intel", get(pages::intel))
         .route("/alerts", get(pages::alerts))
-        .route("/sign-in", get(pages::sign_in_form).post(pages::sign_in))
-        .route("/join", get(pages::join))
-        .route("/sign-out", post(pages::sign_out))
+        .route(
+            "/sign-in",
+            get(sign_in::sign_in_form).post(sign_in::sign_in),
+        )
+        .route("/join", get(sign_in::join))
+        .route("/sign-out", post(sign_in::sign_out))
         .route("/events", get(sse::events))
         .route(
             "/receipts",
-            post(pages::receipts).layer(DefaultBodyLimit::max(64 * 1024)),
+            post(receipts::post_receipts).layer(DefaultBodyLimit::max(64 * 1024)),
         )
         .route("/media/{name}", get(media::media))
         .route("/health", get(pages::health))

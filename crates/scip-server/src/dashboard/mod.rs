@@ -14,7 +14,8 @@
 //! - [`snapshot`]: the state and history shapes shared with the team-scoped API.
 //! - [`source`]: store or API.
 //! - [`cards`]: deliveries rendered with the design system's feed components.
-//! - [`pages`]: sign-in, the feed pages and the news wall; [`media`]: files of the feed.
+//! - [`pages`]: the feed pages and the news wall; [`sign_in`]: codes, links, signing out;
+//!   [`media`]: files of the feed.
 //! - [`sync`]: keeping the snapshot current and filling gaps from the source.
 
 pub mod cards;
@@ -25,6 +26,7 @@ pub mod pages;
 pub mod presence;
 pub mod receipts;
 pub mod session;
+pub mod sign_in;
 pub mod snapshot;
 pub mod source;
 pub mod sse;

@@ -12,6 +12,10 @@ use serde::Deserialize;
 use tokio::sync::mpsc;
 use tracing::{debug, warn};
 
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
 use super::DashboardState;
 
 /// Receipts waiting for the broker before the endpoint answers 503.
@@ -165,6 +169,54 @@ pub async fn publish_receipts(state: DashboardState, mut queue: ReceiptQueue) {
         if pending.len() > QUEUE_CAPACITY {
             warn!(exercise.id = %state.exercise, waiting = pending.len(), "many receipts wait for the broker");
         }
+    }
+}
+
+/// Body of `POST /receipts`.
+#[derive(Debug, Deserialize)]
+pub struct ReceiptBatch {
+    /// Receipts, at most [`MAX_BATCH`].
+    pub receipts: Vec<ReceiptKey>,
+}
+
+/// `POST /receipts`: browsers report `received`, `displayed` and `read`; each is published
+/// once per team. 202 with what was queued; 401 without a session; 413 for an oversized
+/// batch; 503 while the broker has been away so long the queue is full.
+pub async fn post_receipts(
+    State(state): State<DashboardState>,
+    headers: HeaderMap,
+    body: Result<axum::Json<ReceiptBatch>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    if state
+        .sessions
+        .of_request(&headers, &state.current())
+        .is_err()
+    {
+        return (StatusCode::UNAUTHORIZED, "sign in first").into_response();
+    }
+    let axum::Json(batch) = match body {
+        Ok(b) => b,
+        Err(e) => return (StatusCode::BAD_REQUEST, e.body_text()).into_response(),
+    };
+    if batch.receipts.len() > MAX_BATCH {
+        return (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("at most {MAX_BATCH} receipts per request"),
+        )
+            .into_response();
+    }
+    match state
+        .receipts
+        .submit(&batch.receipts, |run, seq| state.feed.knows(run, seq))
+    {
+        Ok(done) => (
+            StatusCode::ACCEPTED,
+            axum::Json(serde_json::json!({
+                "queued": done.queued, "repeated": done.repeated, "unknown": done.unknown,
+            })),
+        )
+            .into_response(),
+        Err(e) => (StatusCode::SERVICE_UNAVAILABLE, e.to_string()).into_response(),
     }
 }
 
