@@ -179,11 +179,12 @@ pub async fn sign_in(
 /// Query of `GET /join`.
 #[derive(Debug, Default, Deserialize)]
 pub struct JoinQuery {
-    /// The signed link token.
+    /// The signed link token (`?t=`, or `?link=` as the API's link endpoint writes it).
+    #[serde(alias = "link")]
     pub t: Option<String>,
 }
 
-/// `GET /join?t=…`: a signed link signs the participant in like the code.
+/// `GET /join?t=…` (or `?link=…`): a signed link signs the participant in like the code.
 pub async fn join(State(state): State<DashboardState>, Query(query): Query<JoinQuery>) -> Response {
     let snapshot = state.current();
     let refused = |message: &str| {

@@ -12,8 +12,16 @@ use crate::support::{Sse, TestScip, alive, kill, scenario, sign_in};
 #[tokio::test]
 async fn a_dashboard_process_serves_its_team_and_comes_back_after_a_kill() {
     let scip = TestScip::start().await;
+    // Something else holds the first port of the range: the processes get the next ones.
+    let squatter = std::net::TcpListener::bind(("127.0.0.1", scip.range.first())).ok();
     let exercise = scip.launch(&scenario("proc-1")).await;
     let teams = scip.healthy(&exercise).await;
+    let ports: Vec<u16> = teams.iter().map(|t| t.dashboard_port.unwrap()).collect();
+    assert!(ports.iter().all(|p| scip.range.contains(*p)), "{ports:?}");
+    assert_ne!(ports[0], ports[1]);
+    if squatter.is_some() {
+        assert!(!ports.contains(&scip.range.first()), "{ports:?}");
+    }
     let red = &teams[0];
     let url = red.dashboard_url.clone().unwrap();
     assert!(

@@ -23,6 +23,7 @@ pub const WAIT: Duration = Duration::from_secs(30);
 
 pub struct TestScip {
     pub app: Option<RunningApp>,
+    pub range: PortRange,
     pub manager: DashboardManager,
     pub store: Store,
     _dir: tempfile::TempDir,
@@ -33,8 +34,9 @@ impl TestScip {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("media")).unwrap();
         let first = 20_000 + (rand::random::<u16>() % 40_000);
+        let range = PortRange::new(first, first + 39).unwrap();
         let settings = HostSettings {
-            port_range: PortRange::new(first, first + 39).unwrap(),
+            port_range: range,
             public_host: "127.0.0.1".into(),
             secure_cookies: false,
             process: Some(ProcessSettings {
@@ -75,6 +77,7 @@ impl TestScip {
         let store = app.state.store.clone();
         Self {
             app: Some(app),
+            range,
             manager,
             store,
             _dir: dir,
