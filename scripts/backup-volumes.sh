@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Backs up a SCIP Docker Compose deployment into one time-stamped folder:
 #
-#   scip-backup.*        SCIP's own backup (`scip backup` inside the api container): the
+#   scip-backup-*.zip    SCIP's own backup (`scip backup` inside the api container): the
 #                        database content and media, restorable with `scip restore`
 #   postgres.dump        pg_dump of the database (custom format, `pg_restore` restores it)
 #   <volume>.tar.gz      tarballs of the volumes: redis_data, mqtt_data, mqtt_auth,
@@ -71,10 +71,10 @@ for container in scip-api scip-postgres scip-redis scip-mqtt; do require_running
 # 1. SCIP's own backup, written into the api container's data folder and copied out.
 step="scip backup in the api container"
 say "$step"
-inner="/data/backups/scip-backup-$stamp.tar.gz"
+inner="/data/backups/scip-backup-$stamp.zip"
 docker exec scip-api mkdir -p /data/backups
 docker exec scip-api scip backup --output "$inner"
-docker cp "scip-api:$inner" "$dest/scip-backup-$stamp.tar.gz"
+docker cp "scip-api:$inner" "$dest/scip-backup-$stamp.zip"
 
 # 2. A consistent dump of PostgreSQL (the user and database come from the container's env).
 step="pg_dump of PostgreSQL"

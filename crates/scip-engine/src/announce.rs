@@ -3,8 +3,8 @@
 
 use scip_bus::Qos;
 use scip_bus::payload::{ControlPayload, StatusPayload, TeamStatus, TimerPayload, V1, encode};
-use scip_core::engine::{Effect, WallMs};
-use scip_store::ExerciseRecord;
+use scip_core::engine::{Announcement, Effect, WallMs};
+use scip_store::{EventQuery, ExerciseRecord};
 use tracing::debug;
 
 use crate::EngineHandle;
@@ -17,26 +17,70 @@ impl EngineHandle {
 
     /// Publishes a control message for every announcement among `effects`.
     pub(crate) async fn announce(&self, record: &ExerciseRecord, effects: &[Effect]) {
+        let announcements: Vec<Announcement> = effects
+            .iter()
+            .filter_map(|e| {
+                if let Effect::Announce(a) = e {
+                    Some(*a)
+                } else {
+                    None
+                }
+            })
+            .collect();
+        self.publish_control(record, &announcements).await;
+    }
+
+    async fn publish_control(&self, record: &ExerciseRecord, announcements: &[Announcement]) {
+        if announcements.is_empty() {
+            return;
+        }
         let total = self.total_turns(record).await;
         let at = wall_to_datetime(self.clock.now());
         let topic = self.layout.control(&record.id);
-        for effect in effects {
-            if let Effect::Announce(a) = effect {
-                let payload = ControlPayload::announce(a, self.turns(record, total), at);
-                if let Ok(bytes) = encode("control", &payload)
-                    && let Err(e) = self
-                        .mqtt
-                        .publish(&topic, bytes, Qos::AtLeastOnce, false)
-                        .await
-                {
-                    debug!(exercise.id = %record.id, error = %e, "control message not published");
-                }
+        for a in announcements {
+            let payload = ControlPayload::announce(a, self.turns(record, total), at);
+            if let Ok(bytes) = encode("control", &payload)
+                && let Some(mqtt) = &self.mqtt
+                && let Err(e) = mqtt.publish(&topic, bytes, Qos::AtLeastOnce, false).await
+            {
+                debug!(exercise.id = %record.id, error = %e, "control message not published");
             }
         }
         // Every state change also refreshes the retained timer at once.
-        if effects.iter().any(|e| matches!(e, Effect::Announce(_))) {
-            self.publish_timer(record, self.clock.now()).await;
-        }
+        self.publish_timer(record, self.clock.now()).await;
+    }
+
+    /// Publishes control messages for the announcements logged after event `after_seq` (by
+    /// commands applied elsewhere); returns the last event number seen.
+    pub(crate) async fn replay_announcements(
+        &self,
+        record: &ExerciseRecord,
+        after_seq: u64,
+    ) -> u64 {
+        let query = EventQuery {
+            after_seq: Some(after_seq),
+            limit: 10_000,
+            ..EventQuery::default()
+        };
+        let Ok(events) = self.store.events(&record.id, query).await else {
+            return after_seq;
+        };
+        let last = events.iter().map(|e| e.seq).max().unwrap_or(after_seq);
+        let announcements: Vec<Announcement> = events
+            .into_iter()
+            .filter_map(|e| {
+                let mut value = e.data;
+                match &mut value {
+                    serde_json::Value::Object(map) => {
+                        map.insert("event".into(), serde_json::Value::String(e.kind));
+                    }
+                    _ => value = serde_json::json!({ "event": e.kind }),
+                }
+                serde_json::from_value(value).ok()
+            })
+            .collect();
+        self.publish_control(record, &announcements).await;
+        last
     }
 
     async fn total_turns(&self, record: &ExerciseRecord) -> Option<u32> {
@@ -59,8 +103,8 @@ impl EngineHandle {
             wall_to_datetime(now),
         );
         if let Ok(bytes) = encode("timer", &payload)
-            && let Err(e) = self
-                .mqtt
+            && let Some(mqtt) = &self.mqtt
+            && let Err(e) = mqtt
                 .publish(&self.layout.timer(&record.id), bytes, Qos::AtMostOnce, true)
                 .await
         {
@@ -104,8 +148,8 @@ impl EngineHandle {
             at: wall_to_datetime(now),
         };
         if let Ok(bytes) = encode("status", &payload)
-            && let Err(e) = self
-                .mqtt
+            && let Some(mqtt) = &self.mqtt
+            && let Err(e) = mqtt
                 .publish(
                     &self.layout.status(&record.id),
                     bytes,

@@ -105,7 +105,7 @@ impl EngineHandle {
                         version: outcome.version,
                         ..record
                     };
-                    self.after_commit(&exercise, &effects, &outcome).await;
+                    self.after_commit(&exercise, &outcome).await;
                     info!(action = %request_name(&request), "command applied");
                     return Ok(Outcome {
                         exercise,
@@ -193,7 +193,7 @@ impl EngineHandle {
             deliveries: vec![item],
             last_event_seq: 0,
         };
-        self.after_commit(&record, &[], &outcome).await;
+        self.after_commit(&record, &outcome).await;
         Ok(Outcome {
             exercise: record,
             effects: vec![],
@@ -202,13 +202,10 @@ impl EngineHandle {
         })
     }
 
-    /// Tells the relay, the owning engine, dashboards and pages what a committed step did.
-    pub(crate) async fn after_commit(
-        &self,
-        exercise: &ExerciseRecord,
-        effects: &[Effect],
-        outcome: &StepOutcome,
-    ) {
+    /// Tells the relay, the owning engine and pages what a committed step did. (Control
+    /// messages are published by the engine that owns the exercise, from the event log, so a
+    /// command run anywhere needs no broker connection.)
+    pub(crate) async fn after_commit(&self, exercise: &ExerciseRecord, outcome: &StepOutcome) {
         if !outcome.deliveries.is_empty() {
             if let Some(relay) = &self.relay {
                 relay.enqueue(&exercise.id, &outcome.deliveries);
@@ -219,7 +216,6 @@ impl EngineHandle {
                 })
                 .await;
         }
-        self.announce(exercise, effects).await;
         self.hub
             .publish(LiveEvent::ExerciseChanged {
                 exercise: exercise.id.to_string(),

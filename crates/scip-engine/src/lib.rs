@@ -63,8 +63,9 @@ pub struct EngineHandle {
     pub store: Store,
     /// Live updates.
     pub hub: Hub,
-    /// The engine's MQTT client.
-    pub mqtt: MqttClient,
+    /// The engine's MQTT client; `None` in command-line tools, which never publish (the engine
+    /// that owns an exercise announces what they did).
+    pub mqtt: Option<MqttClient>,
     /// Topic layout.
     pub layout: TopicLayout,
     /// Monotonic wall time.
@@ -91,7 +92,7 @@ impl EngineHandle {
     pub fn new(
         store: Store,
         hub: Hub,
-        mqtt: MqttClient,
+        mqtt: Option<MqttClient>,
         layout: TopicLayout,
         clock: ProcessClock,
         config: EngineConfig,

@@ -101,8 +101,9 @@ type Publishing = BoxFuture<'static, (Item, Result<(), scip_bus::BusError>)>;
 
 /// How often the store is swept for unpublished deliveries of owned exercises.
 const SWEEP_EVERY: Duration = Duration::from_secs(2);
-/// How long acknowledged deliveries wait to be marked in one batch.
-const MARK_EVERY: Duration = Duration::from_millis(15);
+/// How long acknowledged deliveries wait to be marked in one batch. Marking is bookkeeping, not
+/// delivery: batching it keeps the database's write lock free for firings.
+const MARK_EVERY: Duration = Duration::from_millis(100);
 
 impl Relay {
     /// A relay and the handle that feeds it.

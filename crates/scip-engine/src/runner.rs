@@ -12,6 +12,7 @@ use scip_core::ExerciseId;
 use scip_core::engine::{Engine, ExerciseState, WallMs};
 use scip_store::{ExerciseRecord, StoreError};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, instrument, warn};
 
@@ -24,7 +25,7 @@ use crate::step::step_from_effects;
 /// How the timer is refreshed while the clock runs.
 const TIMER_EVERY_MS: WallMs = 1_000;
 /// Shortest gap between two status summaries.
-const STATUS_EVERY_MS: WallMs = 1_000;
+const STATUS_EVERY: Duration = Duration::from_secs(1);
 
 /// Why a runner ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,13 +42,16 @@ struct Runner {
     scenario: Arc<LoadedScenario>,
     engine: Engine,
     next_timer: Option<WallMs>,
-    status_due: Option<WallMs>,
-    last_status: WallMs,
+    /// The status task publishes the latest record it is sent, at most once a second.
+    status: watch::Sender<ExerciseRecord>,
+    last_event_seq: u64,
 }
 
 impl Runner {
     async fn load(handle: &EngineHandle, id: &ExerciseId) -> Result<Self, EngineError> {
         let record = handle.store.get_exercise(id).await?;
+        let record_event_seq = record.event_seq;
+        let status_record = record.clone();
         let scenario = handle
             .scenarios
             .get(&handle.store, &record.scenario_id, record.scenario_version)
@@ -65,16 +69,21 @@ impl Runner {
             scenario,
             engine,
             next_timer: None,
-            status_due: None,
-            last_status: 0,
+            status: watch::Sender::new(status_record),
+            last_event_seq: record_event_seq,
         })
     }
 
     async fn reload(&mut self) -> Result<(), EngineError> {
         let fresh = Self::load(&self.handle, &self.record.id).await?;
+        let since = self.last_event_seq;
         self.record = fresh.record;
         self.scenario = fresh.scenario;
         self.engine = fresh.engine;
+        self.status.send_replace(self.record.clone());
+        // Announce what others (commands from the API or the command line) did meanwhile.
+        let announced = self.handle.replay_announcements(&self.record, since).await;
+        self.last_event_seq = announced.max(since);
         self.refresh_clock_outputs().await;
         Ok(())
     }
@@ -84,19 +93,14 @@ impl Runner {
         self.handle.publish_timer(&self.record, now).await;
         self.next_timer =
             (self.record.runtime.state == ExerciseState::Running).then_some(now + TIMER_EVERY_MS);
-        self.status_due = Some(now);
     }
 
-    /// The next instant something is due: an inject, the timer or the status.
+    /// The next instant something is due: an inject or the timer.
     fn wake_at(&self, now: WallMs) -> Option<WallMs> {
-        [
-            self.engine.next_deadline(now),
-            self.next_timer,
-            self.status_due,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        [self.engine.next_deadline(now), self.next_timer]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Fires what is due and commits it. On a conflict or a storage failure the engine is
@@ -118,13 +122,13 @@ impl Runner {
                 Ok(outcome) => {
                     self.record.runtime = runtime;
                     self.record.version = outcome.version;
-                    self.handle
-                        .after_commit(&self.record, &effects, &outcome)
-                        .await;
+                    self.last_event_seq = outcome.last_event_seq;
+                    self.handle.after_commit(&self.record, &outcome).await;
+                    self.handle.announce(&self.record, &effects).await;
                     if runtime.state != ExerciseState::Running {
                         self.next_timer = None;
                     }
-                    self.status_due.get_or_insert(now + STATUS_EVERY_MS);
+                    self.status.send_replace(self.record.clone());
                 }
                 Err(StoreError::Conflict { .. }) => {
                     self.reload().await?;
@@ -144,20 +148,11 @@ impl Runner {
                 .then_some(at + TIMER_EVERY_MS)
                 .map(|t| t.max(now + 1));
         }
-        if let Some(at) = self.status_due
-            && now >= at
-        {
-            self.handle.publish_status(&self.record, now).await;
-            self.last_status = now;
-            self.status_due = None;
-        }
         Ok(())
     }
 
-    fn mark_status_dirty(&mut self, now: WallMs) {
-        if self.status_due.is_none() {
-            self.status_due = Some((self.last_status + STATUS_EVERY_MS).max(now));
-        }
+    fn mark_status_dirty(&mut self) {
+        self.status.send_modify(|_| {});
     }
 }
 
@@ -186,6 +181,13 @@ pub async fn run_exercise(
         }
     };
     info!(state = %runner.record.runtime.state, "engine took the exercise");
+    // The summary is published by its own task so that its queries never delay a firing.
+    let status_task = tokio::spawn(publish_status_while(
+        handle.clone(),
+        runner.status.subscribe(),
+        cancel.child_token(),
+    ));
+    let _stop_status = StopOnDrop(status_task);
     runner.refresh_clock_outputs().await;
     let mut failing = false;
     loop {
@@ -221,7 +223,7 @@ pub async fn run_exercise(
                 }
                 Ok(LiveEvent::DeliveriesUpdated { exercise, .. } | LiveEvent::Presence { exercise, .. })
                     if exercise == id.as_str() => {
-                    runner.mark_status_dirty(handle.clock.now());
+                    runner.mark_status_dirty();
                     continue;
                 }
                 Ok(_) => continue,
@@ -247,5 +249,35 @@ pub async fn run_exercise(
             warn!(error = %e, "engine step failed; rebuilding from the store");
             failing = true;
         }
+    }
+}
+
+/// Publishes the retained status summary whenever the runner reports a change, at most once
+/// per [`STATUS_EVERY`].
+async fn publish_status_while(
+    handle: EngineHandle,
+    mut rx: watch::Receiver<ExerciseRecord>,
+    cancel: CancellationToken,
+) {
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            changed = rx.changed() => if changed.is_err() { return },
+        }
+        let record = rx.borrow_and_update().clone();
+        handle.publish_status(&record, handle.clock.now()).await;
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(STATUS_EVERY) => {}
+        }
+    }
+}
+
+/// Aborts a task when dropped.
+struct StopOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }

@@ -320,21 +320,23 @@ impl RunningApp {
         let mut engine = EngineHandle::new(
             store.clone(),
             hub.clone(),
-            mqtt.clone(),
+            Some(mqtt.clone()),
             layout.clone(),
             clock,
             config.engine.clone(),
             provisioning,
         );
         if config.role.runs_engine() {
-            // Mosquitto must know every live exercise's teams before the engine relies on it.
-            engine.credentials_changed().await;
+            // Wait for the broker first: a Mosquitto that has just started dies of a reload
+            // signal that arrives before its main loop runs, and a served connection proves
+            // the loop runs. Then Mosquitto learns every live exercise's teams.
             if tokio::time::timeout(Duration::from_secs(10), mqtt.wait_connected())
                 .await
                 .is_err()
             {
                 warn!(broker = %mqtt.broker(), "the MQTT broker does not answer yet; the engine keeps trying");
             }
+            engine.credentials_changed().await;
             let (relay, relay_handle) = Relay::new(
                 store.clone(),
                 mqtt.clone(),

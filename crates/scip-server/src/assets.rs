@@ -15,7 +15,7 @@ use rust_embed::RustEmbed;
 /// Every file under `crates/scip-server/assets/`, by its path relative to that folder
 /// (`css/scip.css`, `js/live.js`, `icons/sprite.svg`).
 #[derive(RustEmbed)]
-#[folder = "assets/"]
+#[folder = "$CARGO_MANIFEST_DIR/assets/"]
 pub struct Assets;
 
 /// Hex digits of the content hash used in versioned URLs.

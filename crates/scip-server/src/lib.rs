@@ -2,6 +2,7 @@
 //! runtimes that host them.
 //!
 //! - [`api`]: the HTTP API (`/api/v2`).
+//! - [`app`]: building and running a whole SCIP process (binary and tests).
 //! - [`auth`]: passwords, signed tokens, attempt limits.
 //! - [`dashboard`]: a team dashboard (pages, live stream, receipts, presence), the same code
 //!   in every runtime.
@@ -26,6 +27,8 @@ pub mod assets;
 pub mod auth;
 pub mod dashboard;
 pub mod error;
+pub mod import;
+pub mod media;
 pub mod ops;
 pub mod router;
 pub mod runtime;

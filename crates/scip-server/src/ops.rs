@@ -21,8 +21,11 @@ pub async fn health(State(state): State<AppState>) -> impl IntoResponse {
 /// the failing part otherwise.
 pub async fn ready(State(state): State<AppState>) -> impl IntoResponse {
     let database = state.store.ping().await.err().map(|e| e.to_string());
-    let broker = (!state.engine.mqtt.is_connected())
-        .then(|| format!("not connected to {}", state.engine.mqtt.broker()));
+    let broker = match &state.engine.mqtt {
+        Some(mqtt) if !mqtt.is_connected() => Some(format!("not connected to {}", mqtt.broker())),
+        Some(_) => None,
+        None => Some("no MQTT client in this process".to_owned()),
+    };
     let redis = if state.shared.is_redis() {
         state.shared.ping().await.err().map(|e| e.to_string())
     } else {

@@ -14,6 +14,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(ops::health))
         .route("/ready", get(ops::ready))
+        .route("/assets/{*path}", get(crate::assets::serve))
         // Team-scoped feed for dashboard processes and containers (dashboard token).
         .route(
             "/api/v2/team-feed/{exercise}/{team}/history",

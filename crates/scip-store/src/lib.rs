@@ -14,6 +14,7 @@
 //! - [`step`]: the engine step — runtime, deliveries, skips and events in one transaction.
 //! - [`delivery`]: what a delivery is; [`deliveries`]: delivery lists, team feeds, progress
 //!   counts, the done set.
+//! - [`backup`]: backup archives of every table and the media folder, and restoring them.
 //! - [`outbox`]: what the publisher still has to send; [`receipts`]: what dashboards saw.
 //! - [`events`]: the per-exercise event log; [`leases`]: one engine per exercise;
 //!   [`settings`]: named values.
@@ -21,6 +22,7 @@
 //! Times are wall-clock Unix milliseconds ([`WallMs`](scip_core::engine::WallMs)) given by
 //! the caller; the store never reads a clock.
 
+pub mod backup;
 mod bulk;
 pub mod deliveries;
 pub mod delivery;
@@ -44,6 +46,10 @@ pub mod store;
 pub mod teams;
 pub mod users;
 
+pub use backup::{
+    BackupError, BackupRequest, BackupResult, BackupSummary, Progress, RestoreRequest,
+    RestoreSummary, VerifiedArchive, verify_archive,
+};
 pub use deliveries::{DeliveryCounts, DeliveryFilter, DeliverySort, FeedItem, TeamDeliveryCounts};
 pub use delivery::{DeliveryCause, DeliveryKind, DeliveryRecord, DeliveryState};
 pub use error::{StoreError, StoreResult};

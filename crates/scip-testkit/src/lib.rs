@@ -45,9 +45,14 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
-    /// Creates an empty database with a unique name.
+    /// Creates an empty database with a unique name on the test server.
     pub async fn create() -> Self {
-        let server = postgres_server_url();
+        Self::create_on(&postgres_server_url()).await
+    }
+
+    /// Creates an empty database with a unique name on the server at `server`.
+    pub async fn create_on(server: &str) -> Self {
+        let server = server.to_owned();
         let name = format!(
             "scip_test_{}",
             ulid::Ulid::generate().to_string().to_lowercase()
@@ -206,6 +211,128 @@ impl Mosquitto {
 }
 
 impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A private PostgreSQL server (its own cluster in a temporary folder, on a free port) that a
+/// test may stop and restart. Needs the PostgreSQL server binaries and, when run as root, the
+/// `postgres` system user (PostgreSQL refuses to run as root).
+pub struct PrivatePostgres {
+    /// Its port on 127.0.0.1.
+    pub port: u16,
+    dir: tempfile::TempDir,
+    bin: PathBuf,
+}
+
+impl PrivatePostgres {
+    /// Creates and starts a cluster (a few seconds).
+    pub fn start() -> Self {
+        let bin =
+            std::env::var("SCIP_TEST_PG_BIN")
+                .map(PathBuf::from)
+                .unwrap_or_else(|_| {
+                    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+                .expect("PostgreSQL server binaries under /usr/lib/postgresql (install postgresql)")
+                .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+                .filter(|p| p.join("pg_ctl").exists())
+                .collect();
+                    versions.sort();
+                    versions
+                        .pop()
+                        .expect("pg_ctl under /usr/lib/postgresql/*/bin")
+                });
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pg = Self {
+            port: free_port(),
+            dir,
+            bin,
+        };
+        let _ = Command::new("chown")
+            .arg("-R")
+            .arg("postgres:postgres")
+            .arg(pg.dir.path())
+            .status();
+        let data = pg.dir.path().join("data");
+        let ok = pg
+            .as_postgres(pg.bin.join("initdb"))
+            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-D"])
+            .arg(&data)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run initdb");
+        assert!(ok.success(), "initdb failed in {}", data.display());
+        pg.launch();
+        pg
+    }
+
+    fn as_postgres(&self, program: PathBuf) -> Command {
+        // SAFETY of intent: only tests call this; root must drop to the postgres user.
+        let is_root = Command::new("id")
+            .arg("-u")
+            .output()
+            .map(|o| o.stdout.starts_with(b"0"))
+            .unwrap_or(false);
+        if is_root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(program);
+            c
+        } else {
+            Command::new(program)
+        }
+    }
+
+    fn launch(&self) {
+        let data = self.dir.path().join("data");
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+            self.port,
+            self.dir.path().display()
+        );
+        let ok = self
+            .as_postgres(self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-o", &options, "-l"])
+            .arg(self.dir.path().join("log"))
+            .args(["-w", "start"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("run pg_ctl start");
+        assert!(
+            ok.success(),
+            "pg_ctl start failed; see {}",
+            self.dir.path().join("log").display()
+        );
+    }
+
+    /// URL of its `postgres` database.
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Stops it at once, as a crash would (`pg_ctl stop -m immediate`).
+    pub fn kill(&self) {
+        let _ = self
+            .as_postgres(self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
+    /// Starts it again on the same port after [`PrivatePostgres::kill`].
+    pub fn start_again(&self) {
+        self.launch();
+    }
+}
+
+impl Drop for PrivatePostgres {
     fn drop(&mut self) {
         self.kill();
     }

@@ -64,3 +64,12 @@ pub fn host_for(config: &Config, app: &AppConfig) -> anyhow::Result<HostFactory>
     let settings = host_settings(config, app)?;
     Ok(DashboardManager::factory(settings, |_| {}))
 }
+
+/// The dashboard runtime new exercises use.
+pub fn runtime_of(config: &Config) -> scip_store::DashboardRuntime {
+    match config.dashboards.runtime {
+        crate::config::RuntimeKind::Embedded => scip_store::DashboardRuntime::Embedded,
+        crate::config::RuntimeKind::Process => scip_store::DashboardRuntime::Process,
+        crate::config::RuntimeKind::Docker => scip_store::DashboardRuntime::Docker,
+    }
+}

@@ -25,6 +25,7 @@ pub const ENGINE_PASSWORD: &str = "engine-password-for-tests";
 pub enum Db {
     Sqlite(tempfile::TempDir),
     Postgres(scip_testkit::PgDatabase),
+    Url(String),
 }
 
 impl Db {
@@ -38,6 +39,7 @@ impl Db {
         match self {
             Self::Sqlite(dir) => format!("sqlite://{}", dir.path().join("scip.db").display()),
             Self::Postgres(db) => db.url.clone(),
+            Self::Url(url) => url.clone(),
         }
     }
 }
@@ -51,6 +53,52 @@ pub struct Harness {
     pub broker_port: u16,
     pub cancel: CancellationToken,
     tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// A private Mosquitto whose users and ACL SCIP's provisioner keeps in step.
+pub struct ProvisionedMosquitto {
+    pub broker: scip_testkit::Mosquitto,
+    pub config: scip_bus::mosquitto::ProvisionerConfig,
+    _files: tempfile::TempDir,
+}
+
+impl ProvisionedMosquitto {
+    pub async fn start() -> Self {
+        use scip_bus::mosquitto::{
+            DEFAULT_ITERATIONS, ProvisionerConfig, ReloadMethod, conf_snippet, render_static_files,
+        };
+        let files = tempfile::tempdir().unwrap();
+        let pid_file = files.path().join("mosquitto.pid");
+        let config = ProvisionerConfig {
+            reload: ReloadMethod::PidFile(pid_file.clone()),
+            iterations: DEFAULT_ITERATIONS,
+            ..ProvisionerConfig::in_dir(files.path(), ReloadMethod::Manual)
+        };
+        let engine = engine_credential();
+        let initial = render_static_files(&TopicLayout::default(), &[engine], DEFAULT_ITERATIONS);
+        std::fs::write(&config.password_file, initial.password_file).unwrap();
+        std::fs::write(&config.acl_file, initial.acl_file).unwrap();
+        let extra = conf_snippet(&config.password_file, &config.acl_file, Some(&pid_file));
+        let broker = scip_testkit::Mosquitto::start(&extra, |_| {});
+        Self {
+            broker,
+            config,
+            _files: files,
+        }
+    }
+
+    pub fn provisioning(&self) -> Provisioning {
+        Provisioning::Mosquitto(
+            Arc::new(scip_bus::mosquitto::MosquittoProvisioner::new(
+                self.config.clone(),
+            )),
+            vec![engine_credential()],
+        )
+    }
+}
+
+pub fn engine_credential() -> scip_bus::Credential {
+    scip_bus::Credential::new(ENGINE_USER, ENGINE_PASSWORD, scip_bus::Principal::Engine).unwrap()
 }
 
 impl Harness {
@@ -67,13 +115,32 @@ impl Harness {
             .await
             .unwrap();
         let port = broker.tcp_addr().port();
-        let mut h = Self::with_broker(db, store, port, cancel).await;
+        let mut h = Self::with_broker(db, store, port, Provisioning::Store, cancel).await;
         h.broker = Some(broker);
         h
     }
 
+    /// Engine against a private Mosquitto kept in step by the provisioner.
+    pub async fn start_with_mosquitto(db: Db, mosquitto: &ProvisionedMosquitto) -> Self {
+        let store = Store::connect(&db.url()).await.unwrap();
+        Self::with_broker(
+            db,
+            store,
+            mosquitto.broker.port,
+            mosquitto.provisioning(),
+            CancellationToken::new(),
+        )
+        .await
+    }
+
     /// Engine against a broker already listening on `port`.
-    pub async fn with_broker(db: Db, store: Store, port: u16, cancel: CancellationToken) -> Self {
+    pub async fn with_broker(
+        db: Db,
+        store: Store,
+        port: u16,
+        provisioning: Provisioning,
+        cancel: CancellationToken,
+    ) -> Self {
         let (mqtt, inbox) = MqttClient::start(
             ClientConfig::tcp(
                 "127.0.0.1",
@@ -100,11 +167,11 @@ impl Harness {
         let engine = EngineHandle::new(
             store.clone(),
             hub,
-            mqtt.clone(),
+            Some(mqtt.clone()),
             layout.clone(),
             clock,
             EngineConfig { turn_grace_ms: 300 },
-            Provisioning::Store,
+            provisioning,
         )
         .with_relay(relay_handle);
         mqtt.subscribe(
@@ -166,13 +233,38 @@ impl Harness {
         record.id
     }
 
-    pub async fn stop(self) {
+    pub async fn stop(self) -> Db {
         self.cancel.cancel();
         for t in self.tasks {
             let _ = t.await;
         }
         if let Some(b) = self.broker {
             b.stopped().await;
+        }
+        self.store.close().await;
+        self._db
+    }
+
+    /// The stored exercise, once `check` holds (or a panic after `timeout`).
+    pub async fn wait_for(
+        &self,
+        id: &ExerciseId,
+        timeout: Duration,
+        what: &str,
+        check: impl Fn(&scip_store::ExerciseRecord) -> bool,
+    ) -> scip_store::ExerciseRecord {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let record = self.store.get_exercise(id).await.unwrap();
+            if check(&record) {
+                return record;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "timed out waiting for {what}: {:?}",
+                record.runtime
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
 }
@@ -221,12 +313,16 @@ pub fn clock_scenario(
     }
 }
 
-/// An independent subscriber (engine credentials) to every team feed, collecting deliveries.
+/// An independent subscriber (engine credentials) to every team feed and control channel,
+/// collecting deliveries and control messages.
 pub struct FeedWatcher {
-    _client: MqttClient,
+    /// Kept so the subscription lives as long as the watcher.
+    pub _client: MqttClient,
     inbox: Inbox,
     pub received: BTreeMap<(String, u64), DeliveryPayload>,
     pub duplicates: usize,
+    pub control: Vec<scip_bus::payload::ControlPayload>,
+    pub from_history: usize,
 }
 
 impl FeedWatcher {
@@ -250,11 +346,33 @@ impl FeedWatcher {
             )
             .await
             .unwrap();
+        client
+            .subscribe("/exercise/+/control", Qos::AtLeastOnce)
+            .await
+            .unwrap();
         Self {
             _client: client,
             inbox,
             received: BTreeMap::new(),
             duplicates: 0,
+            control: Vec::new(),
+            from_history: 0,
+        }
+    }
+
+    fn take(&mut self, msg: scip_bus::IncomingMessage) {
+        if msg.topic.ends_with("/control") {
+            self.control
+                .push(scip_bus::payload::ControlPayload::parse(&msg.payload).unwrap());
+            return;
+        }
+        let p = DeliveryPayload::parse(&msg.payload).unwrap();
+        if self
+            .received
+            .insert((p.team_id.to_string(), p.seq), p)
+            .is_some()
+        {
+            self.duplicates += 1;
         }
     }
 
@@ -263,19 +381,46 @@ impl FeedWatcher {
         let deadline = tokio::time::Instant::now() + timeout;
         while self.received.len() < count {
             match tokio::time::timeout_at(deadline, self.inbox.recv()).await {
-                Ok(Some(msg)) => {
-                    let p = DeliveryPayload::parse(&msg.payload).unwrap();
-                    if self
-                        .received
-                        .insert((p.team_id.to_string(), p.seq), p)
-                        .is_some()
-                    {
-                        self.duplicates += 1;
-                    }
-                }
+                Ok(Some(msg)) => self.take(msg),
                 _ => break,
             }
         }
         self.received.len()
+    }
+
+    /// Takes whatever arrives within `window`.
+    pub async fn drain(&mut self, window: Duration) {
+        let deadline = tokio::time::Instant::now() + window;
+        while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, self.inbox.recv()).await {
+            self.take(msg);
+        }
+    }
+
+    /// Waits for a control message matching `check`.
+    pub async fn wait_control(
+        &mut self,
+        timeout: Duration,
+        check: impl Fn(&scip_bus::payload::ControlPayload) -> bool,
+    ) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while !self.control.iter().any(&check) {
+            match tokio::time::timeout_at(deadline, self.inbox.recv()).await {
+                Ok(Some(msg)) => self.take(msg),
+                _ => panic!("no matching control message; got {:?}", self.control),
+            }
+        }
+    }
+
+    /// What a dashboard does after reconnecting: fetch from the history whatever it missed.
+    pub async fn catch_up(&mut self, store: &Store, exercise: &ExerciseId, teams: &[TeamId]) {
+        for team in teams {
+            for item in store.team_feed(exercise, team, 0, 10_000).await.unwrap() {
+                let key = (team.to_string(), item.seq);
+                if let std::collections::btree_map::Entry::Vacant(slot) = self.received.entry(key) {
+                    slot.insert(DeliveryPayload::parse(item.payload.as_bytes()).unwrap());
+                    self.from_history += 1;
+                }
+            }
+        }
     }
 }

@@ -3,6 +3,10 @@
 
 mod support;
 
+mod backup;
+mod backup_damage;
+mod backup_fixture;
+
 mod integrity;
 mod roundtrip;
 mod steps;

@@ -736,10 +736,12 @@ async fn story(db: TestDb) {
     assert_eq!(page.iter().map(|e| e.seq).collect::<Vec<_>>(), [3, 4]);
 
     // --- leases ------------------------------------------------------------------------
-    assert_eq!(
-        store.orphaned_exercises(poll_at).await.unwrap(),
-        vec![ex.id.clone()]
-    );
+    // Every exercise that is not stopped needs an engine: the running one, and the deployed
+    // one whose dashboards must be hosted.
+    let quiet = store.orphaned_exercises(poll_at).await.unwrap();
+    assert_eq!(quiet.len(), 2);
+    assert_eq!(quiet[0], ex.id);
+    let quiet = quiet[1].clone();
     assert!(
         store
             .acquire_lease(&ex.id, "node-a", poll_at, 3_000)
@@ -764,12 +766,10 @@ async fn story(db: TestDb) {
             .await
             .unwrap()
     );
-    assert!(
-        store
-            .orphaned_exercises(poll_at + 4_000)
-            .await
-            .unwrap()
-            .is_empty()
+    assert_eq!(
+        store.orphaned_exercises(poll_at + 4_000).await.unwrap(),
+        vec![quiet.clone()],
+        "only the exercise nobody leased is orphaned"
     );
     let lease = store.lease(&ex.id).await.unwrap().unwrap();
     assert_eq!(
@@ -850,7 +850,14 @@ async fn story(db: TestDb) {
             .unwrap()
             .is_none()
     );
-    assert!(store.orphaned_exercises(stop_at).await.unwrap().is_empty());
+    assert!(
+        !store
+            .orphaned_exercises(stop_at)
+            .await
+            .unwrap()
+            .contains(&ex.id),
+        "a stopped exercise needs no engine"
+    );
 
     store.close().await;
     assert!(store.ping().await.unwrap_err().is_unavailable());
