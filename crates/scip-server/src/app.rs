@@ -140,6 +140,42 @@ pub enum StartError {
     Config(String),
 }
 
+/// What a dashboard host gets from the application it runs in.
+pub struct HostContext {
+    /// Handler state (store, engine, token keys, limits, settings).
+    pub state: AppState,
+    /// The token signing secret (`JWT_SECRET`), from which team session keys are derived.
+    pub jwt_secret: Vec<u8>,
+    /// The address listeners bind.
+    pub bind: IpAddr,
+    /// Where the API listens, if this process serves it.
+    pub api_addr: Option<SocketAddr>,
+    /// The broker host as this process reaches it.
+    pub mqtt_host: String,
+    /// The broker's MQTT/TCP port.
+    pub mqtt_port: u16,
+    /// Topic layout.
+    pub layout: TopicLayout,
+    /// The application's tasks (the host spawns its own here, so shutdown waits for them).
+    pub tasks: TaskTracker,
+    /// Cancelled when the application stops.
+    pub cancel: CancellationToken,
+}
+
+impl std::fmt::Debug for HostContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostContext")
+            .field("bind", &self.bind)
+            .field("api_addr", &self.api_addr)
+            .field("mqtt_host", &self.mqtt_host)
+            .field("mqtt_port", &self.mqtt_port)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds the dashboard host from the running application's parts.
+pub type HostFactory = Box<dyn FnOnce(HostContext) -> Arc<dyn DashboardHost> + Send>;
+
 /// A running SCIP process.
 pub struct RunningApp {
     /// Where the API listens.
@@ -176,6 +212,16 @@ impl RunningApp {
     pub async fn start(
         config: AppConfig,
         host: Arc<dyn DashboardHost>,
+    ) -> Result<Self, StartError> {
+        Self::start_with_host(config, Box::new(move |_| host)).await
+    }
+
+    /// Starts like [`RunningApp::start`], building the dashboard host with `make_host` once the
+    /// store, the broker and the listeners exist (engine roles only; other roles never call
+    /// it).
+    pub async fn start_with_host(
+        config: AppConfig,
+        make_host: HostFactory,
     ) -> Result<Self, StartError> {
         let cancel = CancellationToken::new();
         let tasks = TaskTracker::new();
@@ -270,6 +316,7 @@ impl RunningApp {
         )?;
         let clock = ProcessClock::new();
         let owned = Owned::default();
+        let mut orchestrate = None;
         let mut engine = EngineHandle::new(
             store.clone(),
             hub.clone(),
@@ -315,8 +362,7 @@ impl RunningApp {
                 Some(owned.clone()),
                 cancel.child_token(),
             ));
-            let orchestrator = Orchestrator::new(engine.clone(), host, config.owner.clone(), owned);
-            tasks.spawn(orchestrator.run(cancel.child_token()));
+            orchestrate = Some(owned);
         }
 
         let state = AppState::new(
@@ -326,6 +372,24 @@ impl RunningApp {
             shared,
             config.jwt_secret.as_bytes(),
         );
+        if let Some(owned) = orchestrate {
+            // The host is built now that everything it may need (state, the API's address,
+            // the broker) exists; exercises are claimed only after this.
+            let host = make_host(HostContext {
+                state: state.clone(),
+                jwt_secret: config.jwt_secret.as_bytes().to_vec(),
+                bind: config.bind,
+                api_addr: api_listener.as_ref().and_then(|l| l.local_addr().ok()),
+                mqtt_host: host_port.0.clone(),
+                mqtt_port: host_port.1,
+                layout: layout.clone(),
+                tasks: tasks.clone(),
+                cancel: cancel.clone(),
+            });
+            let orchestrator =
+                Orchestrator::new(state.engine.clone(), host, config.owner.clone(), owned);
+            tasks.spawn(orchestrator.run(cancel.child_token()));
+        }
         let mut addrs = (None, None, None);
         if let Some(listener) = api_listener {
             addrs.0 = listener.local_addr().ok();

@@ -4,12 +4,15 @@
 //! - [`app`]: building and running a whole SCIP process (binary and tests).
 //! - [`api`]: `/api/v2` (one module per resource) and the SCIP v3 compatible `/api/v1`.
 //! - [`auth`]: passwords, signed tokens, sessions, team access, attempt limits.
+//! - [`dashboard`]: a team dashboard (pages, live stream, receipts, presence), the same code
+//!   in every runtime.
 //! - [`error`]: the API's error type.
 //! - [`media`]: the media library's files (checked uploads, safe names).
 //! - [`import`]: storing a scenario read from any format, with its media.
 //! - [`metrics`]: request counters and histograms in Prometheus text format.
 //! - [`openapi`]: the OpenAPI document generated from the handlers.
-//! - [`runtime`]: team dashboard runtimes: port allocation and the Docker runtime.
+//! - [`runtime`]: team dashboard runtimes (embedded, process, Docker), port allocation, and
+//!   the host that deploys an exercise's dashboards.
 //! - [`shared`]: state shared between replicas (Redis or memory).
 //! - [`state`]: the state handlers receive; [`router`]: every route; [`serve`]: the listener
 //!   loop; [`ops`]: health, readiness and metrics; [`telemetry`]: request ids and request logs.
@@ -26,6 +29,7 @@ pub mod api;
 pub mod app;
 pub mod assets;
 pub mod auth;
+pub mod dashboard;
 pub mod error;
 pub mod import;
 pub mod media;

@@ -6,7 +6,9 @@ use axum::middleware;
 use axum::routing::{get, post, put};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::api::v2::team_feed;
 use crate::api::{v1, v2};
+use crate::dashboard::{self, DashboardState};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{ops, telemetry};
@@ -220,6 +222,27 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(ops::health))
         .route("/ready", get(ops::ready))
         .route("/assets/{*path}", get(crate::assets::serve))
+        // Team-scoped feed for dashboard processes and containers (dashboard token).
+        .route(
+            "/api/v2/team-feed/{exercise}/{team}/history",
+            get(team_feed::history),
+        )
+        .route(
+            "/api/v2/team-feed/{exercise}/{team}/state",
+            get(team_feed::snapshot),
+        )
+        .route(
+            "/api/v2/team-feed/{exercise}/{team}/check-code",
+            post(team_feed::check_code),
+        )
+        .route(
+            "/api/v2/team-feed/{exercise}/{team}/check-link",
+            post(team_feed::check_link),
+        )
+        .route(
+            "/api/v2/team-feed/{exercise}/{team}/media/{name}",
+            get(team_feed::media),
+        )
         .route("/metrics", get(ops::metrics))
         .merge(v2)
         .merge(v1)
@@ -259,4 +282,33 @@ async fn method_not_allowed(method: axum::http::Method, uri: axum::http::Uri) ->
         "method_not_allowed",
         format!("{method} is not allowed on {}", uri.path()),
     )
+}
+
+/// The routes of one team dashboard (its own port; embedded, process or container alike).
+pub fn dashboard_router(state: DashboardState) -> Router {
+    use dashboard::{media, pages, receipts, sign_in, sse};
+    Router::new()
+        .route("/", get(pages::all))
+        .route("/news", get(pages::news))
+        .route("/social", get(pages::social))
+        .route("/email", get(pages::email))
+        .route("/sms", get(pages::sms))
+        .route("/intel", get(pages::intel))
+        .route("/alerts", get(pages::alerts))
+        .route(
+            "/sign-in",
+            get(sign_in::sign_in_form).post(sign_in::sign_in),
+        )
+        .route("/join", get(sign_in::join))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/events", get(sse::events))
+        .route(
+            "/receipts",
+            post(receipts::post_receipts).layer(DefaultBodyLimit::max(64 * 1024)),
+        )
+        .route("/media/{name}", get(media::media))
+        .route("/health", get(pages::health))
+        .route("/assets/{*path}", get(crate::assets::serve))
+        .layer(DefaultBodyLimit::max(16 * 1024))
+        .with_state(state)
 }

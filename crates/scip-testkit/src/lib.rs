@@ -7,7 +7,10 @@
 //!   test's choosing, stopped on drop.
 //! - [`free_port`]: a port that was free a moment ago, for external processes that cannot be
 //!   handed a bound socket (our own servers bind port 0 instead).
+//! - [`browser::Browser`]: a headless Chromium driven through ChromeDriver.
 #![allow(clippy::expect_used, clippy::unwrap_used, missing_docs)]
+
+pub mod browser;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

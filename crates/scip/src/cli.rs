@@ -43,6 +43,8 @@ pub enum Command {
     Export(commands::export::Args),
     /// Apply database migrations (also done at every start) and print the schema version.
     Migrate(commands::migrate::Args),
+    /// Serve one team's dashboard (what the process and Docker runtimes start per team).
+    Dashboard(Box<commands::dashboard::Args>),
     /// Write the database and the media folder to one verified archive (`--output FILE`).
     Backup(commands::backup::Args),
     /// Check a backup archive completely, then replace the database and media folder with it
@@ -71,6 +73,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => commands::import::run(config_file.as_deref(), args),
         Command::Export(args) => commands::export::run(config_file.as_deref(), args),
         Command::Migrate(args) => commands::migrate::run(config_file.as_deref(), args),
+        Command::Dashboard(args) => commands::dashboard::run(*args),
         Command::Backup(args) => commands::backup::run(config_file.as_deref(), args),
         Command::Restore(args) => commands::restore::run(config_file.as_deref(), args),
         Command::Health(args) => commands::health::run(args),

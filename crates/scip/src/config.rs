@@ -29,6 +29,9 @@
 //! | `dashboards.image` | `DASHBOARD_IMAGE` | `scip:latest` |
 //! | `dashboards.docker_network` | `DOCKER_NETWORK` | `scip-network` |
 //! | `dashboards.docker_host` | `DOCKER_HOST` | the local Docker socket |
+//! | `dashboards.api_url` | `DASHBOARD_API_URL` | the API as dashboard processes/containers reach it (process: this server's API; docker: `http://api:<API_PORT>`) |
+//! | `dashboards.mqtt_host` | `DASHBOARD_MQTT_HOST` | the broker host as containers reach it (`MQTT_HOST`, else `mqtt`) |
+//! | `dashboards.mqtt_ws_url` | `DASHBOARD_MQTT_WS_URL` | the broker's WebSocket URL as containers reach it (`ws://mqtt:<MQTT_WS_PORT>`) |
 //! | `engine.turn_grace` | `TURN_GRACE` | `00:05` (pause after a turn's last inject) |
 
 use std::fmt;
@@ -72,6 +75,9 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("DASHBOARD_IMAGE", "dashboards.image"),
     ("DOCKER_NETWORK", "dashboards.docker_network"),
     ("DOCKER_HOST", "dashboards.docker_host"),
+    ("DASHBOARD_API_URL", "dashboards.api_url"),
+    ("DASHBOARD_MQTT_HOST", "dashboards.mqtt_host"),
+    ("DASHBOARD_MQTT_WS_URL", "dashboards.mqtt_ws_url"),
     ("TURN_GRACE", "engine.turn_grace"),
 ];
 
@@ -174,6 +180,12 @@ pub struct DashboardSettings {
     pub docker_network: String,
     /// Docker Engine address (`unix:///var/run/docker.sock`, `tcp://host:2375`).
     pub docker_host: Option<String>,
+    /// The API as dashboard processes and containers reach it.
+    pub api_url: Option<String>,
+    /// The broker host as dashboard containers reach it.
+    pub mqtt_host: Option<String>,
+    /// The broker's WebSocket URL as dashboard containers reach it.
+    pub mqtt_ws_url: Option<String>,
 }
 
 impl Default for DashboardSettings {
@@ -187,6 +199,9 @@ impl Default for DashboardSettings {
             image: "scip:latest".into(),
             docker_network: "scip-network".into(),
             docker_host: None,
+            api_url: None,
+            mqtt_host: None,
+            mqtt_ws_url: None,
         }
     }
 }

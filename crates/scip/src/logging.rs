@@ -7,12 +7,18 @@ use crate::config::{AppEnv, Config};
 /// Installs the global log subscriber (once; later calls do nothing). `LOG_LEVEL` accepts a
 /// level (`info`) or a filter (`scip=debug,info`).
 pub fn init(config: &Config) {
-    let filter = EnvFilter::try_new(default_filter(&config.log_level))
-        .unwrap_or_else(|_| EnvFilter::new("info"));
+    init_with(&config.log_level, config.app_env);
+}
+
+/// Installs the global log subscriber from a level and the environment (for subcommands that
+/// do not load the whole configuration, such as `scip dashboard`).
+pub fn init_with(log_level: &str, app_env: AppEnv) {
+    let filter =
+        EnvFilter::try_new(default_filter(log_level)).unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    let result = match config.app_env {
+    let result = match app_env {
         AppEnv::Production => builder.json().flatten_event(true).try_init(),
         AppEnv::Development => builder.compact().try_init(),
     };

@@ -1,5 +1,6 @@
-//! Signed tokens (JWT, HS256): user sessions and bearer tokens, team sessions on dashboards, and
-//! signed team links. Every token names its kind, so one kind is never accepted as another.
+//! Signed tokens (JWT, HS256): user sessions and bearer tokens, team sessions on dashboards,
+//! signed team links, and the tokens team dashboard processes show the API. Every token names
+//! its kind, so one kind is never accepted as another.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
@@ -18,6 +19,8 @@ pub enum TokenKind {
     Team,
     /// A link that signs a participant into a team dashboard.
     TeamLink,
+    /// A team dashboard process or container reaching the team-scoped API (exercise + team).
+    Dashboard,
 }
 
 /// Claims of every token.

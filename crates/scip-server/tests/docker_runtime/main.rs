@@ -42,6 +42,7 @@ pub fn spec_for(exercise: &str, team: &str, port: u16) -> DashboardSpec {
             mqtt_username: format!("team-{exercise}-{team}"),
             mqtt_password: "mqtt-secret".into(),
             dashboard_token: "dashboard-token".into(),
+            session_key: "session-key".into(),
         },
     }
 }

@@ -109,7 +109,7 @@ async fn demo(config: &Config, speed: Speed, start: bool) -> anyhow::Result<Exit
     let reused = config.data_dir.join("scip.db").exists() && config.database_url.is_none();
     let app_config = app_config(config, Role::All)?;
     let host = crate::dashboards::host_for(config, &app_config)?;
-    let app = match RunningApp::start(app_config, host).await {
+    let app = match RunningApp::start_with_host(app_config, host).await {
         Ok(app) => app,
         Err(e) => {
             eprintln!("scip: {}", explain(&e));

@@ -4,6 +4,7 @@ pub mod archive_report;
 pub mod backup;
 pub mod config;
 pub mod convert;
+pub mod dashboard;
 pub mod demo;
 pub mod exercise;
 pub mod export;

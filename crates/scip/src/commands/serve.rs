@@ -145,17 +145,13 @@ pub fn app_config(config: &Config, role: Role) -> anyhow::Result<AppConfig> {
             production: config.app_env == AppEnv::Production,
             media_path,
             public_host: config.public_host.clone(),
+            dashboard_runtime: crate::dashboards::runtime_of(config),
             broker: match &config.mqtt.host {
                 None => format!(
                     "embedded (TCP {}, WebSocket {})",
                     config.mqtt.port, config.mqtt.ws_port
                 ),
                 Some(h) => format!("external {h}:{}", config.mqtt.port),
-            },
-            dashboard_runtime: match config.dashboards.runtime {
-                crate::config::RuntimeKind::Embedded => scip_store::DashboardRuntime::Embedded,
-                crate::config::RuntimeKind::Process => scip_store::DashboardRuntime::Process,
-                crate::config::RuntimeKind::Docker => scip_store::DashboardRuntime::Docker,
             },
             ..ServerSettings::default()
         },
@@ -228,7 +224,7 @@ pub fn run(file: Option<&std::path::Path>, args: Args) -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        let app = match RunningApp::start(app_config, host).await {
+        let app = match RunningApp::start_with_host(app_config, host).await {
             Ok(app) => app,
             Err(e) => {
                 eprintln!("scip: {}", explain(&e));

@@ -9,6 +9,8 @@
 //!   fire-now, resend; [`deliveries`]: deliveries and receipts; [`events`]: the event log;
 //!   [`access`]: access codes and signed team links.
 //! - [`team_access`]: participants entering their team.
+//! - [`team_feed`]: the team-scoped feed that dashboard processes and containers read with a
+//!   dashboard token.
 
 pub mod access;
 pub mod auth;
@@ -22,5 +24,6 @@ pub mod scenario_validation;
 pub mod scenario_versions;
 pub mod scenarios;
 pub mod team_access;
+pub mod team_feed;
 pub mod teams;
 pub mod users;

@@ -163,8 +163,15 @@ impl DockerRuntime {
     #[instrument(skip_all, fields(exercise.id = %exercise))]
     pub async fn health(&self, exercise: &ExerciseId) -> Result<Vec<TeamHealth>, DockerError> {
         let containers = self.list_dashboards(true, Some(exercise)).await?;
-        let checks = stream::iter(containers.iter().filter_map(identify))
-            .map(|(id, name, team)| self.team_health(id, name, team))
+        // Owned ids: a closure over borrowed ones makes the future not `Send` for every
+        // lifetime, and hosts spawn these calls on other tasks.
+        let targets: Vec<(String, String, TeamId)> = containers
+            .iter()
+            .filter_map(identify)
+            .map(|(id, name, team)| (id.to_owned(), name, team))
+            .collect();
+        let checks = stream::iter(targets)
+            .map(|(id, name, team)| async move { self.team_health(&id, name, team).await })
             .buffer_unordered(PARALLEL_REQUESTS)
             .collect::<Vec<_>>()
             .await;
@@ -185,8 +192,13 @@ impl DockerRuntime {
     #[instrument(skip_all, fields(exercise.id = %exercise))]
     pub async fn cleanup(&self, exercise: &ExerciseId) -> Result<usize, DockerError> {
         let containers = self.list_dashboards(true, Some(exercise)).await?;
-        let outcomes = stream::iter(containers.iter().filter_map(identify_any))
-            .map(|(id, name)| self.stop_and_remove(id, name))
+        let targets: Vec<(String, String)> = containers
+            .iter()
+            .filter_map(identify_any)
+            .map(|(id, name)| (id.to_owned(), name))
+            .collect();
+        let outcomes = stream::iter(targets)
+            .map(|(id, name)| async move { self.stop_and_remove(&id, name).await })
             .buffer_unordered(PARALLEL_REQUESTS)
             .collect::<Vec<_>>()
             .await;

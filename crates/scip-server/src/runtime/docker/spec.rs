@@ -81,6 +81,8 @@ pub struct DashboardCredentials {
     pub mqtt_password: String,
     /// Token the dashboard presents to the API (`SCIP_DASHBOARD_TOKEN`).
     pub dashboard_token: String,
+    /// Key that signs the team's browser sessions, hex (`SCIP_SESSION_KEY`).
+    pub session_key: String,
 }
 
 impl fmt::Debug for DashboardCredentials {
@@ -89,6 +91,7 @@ impl fmt::Debug for DashboardCredentials {
             .field("mqtt_username", &self.mqtt_username)
             .field("mqtt_password", &"***")
             .field("dashboard_token", &"***")
+            .field("session_key", &"***")
             .finish()
     }
 }
@@ -329,6 +332,7 @@ fn environment(spec: &DashboardSpec) -> Vec<String> {
         ("MQTT_PASSWORD", credentials.mqtt_password.clone()),
         ("SCIP_API_URL", services.api_url.clone()),
         ("SCIP_DASHBOARD_TOKEN", credentials.dashboard_token.clone()),
+        ("SCIP_SESSION_KEY", credentials.session_key.clone()),
         ("PUBLIC_HOST", services.public_host.clone()),
     ]
     .into_iter()
@@ -348,6 +352,7 @@ fn check_text(spec: &DashboardSpec) -> Result<(), SpecError> {
         ("MQTT user name", spec.credentials.mqtt_username.as_str()),
         ("MQTT password", spec.credentials.mqtt_password.as_str()),
         ("dashboard token", spec.credentials.dashboard_token.as_str()),
+        ("session key", spec.credentials.session_key.as_str()),
     ];
     let optional = [
         ("team name", spec.team.name.as_str()),

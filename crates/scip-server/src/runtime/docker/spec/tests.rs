@@ -28,6 +28,7 @@ pub(crate) fn sample_spec() -> DashboardSpec {
             mqtt_username: "team-ex-7k2m9q4d-port-ops".into(),
             mqtt_password: "s3cret-mqtt".into(),
             dashboard_token: "tok-123".into(),
+            session_key: "0badc0de".into(),
         },
     }
 }
@@ -92,6 +93,7 @@ fn environment_names_team_exercise_feed_topic_and_services() {
         ("MQTT_PASSWORD", "s3cret-mqtt"),
         ("SCIP_API_URL", "http://api:8000"),
         ("SCIP_DASHBOARD_TOKEN", "tok-123"),
+        ("SCIP_SESSION_KEY", "0badc0de"),
         ("PUBLIC_HOST", "scip.example.org"),
     ];
     assert_eq!(env.len(), expected.len(), "{env:?}");
