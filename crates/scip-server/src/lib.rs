@@ -36,6 +36,7 @@ pub mod media;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;
+pub mod portal;
 pub mod router;
 pub mod runtime;
 pub mod serve;

@@ -244,6 +244,7 @@ pub fn router(state: AppState) -> Router {
             get(team_feed::media),
         )
         .route("/metrics", get(ops::metrics))
+        .merge(crate::portal::routes())
         .merge(v2)
         .merge(v1)
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", crate::openapi::document()))

@@ -69,6 +69,7 @@ pub fn portal_shell(current: PortalSection) -> PortalShell {
         environment: Some("TRAINING".into()),
         home_href: "portal-home.html".into(),
         sign_out_href: "sign-in.html".into(),
+        csrf: String::new(),
     }
 }
 

@@ -21,6 +21,9 @@ pub struct PortalShell {
     pub home_href: String,
     /// Where the user menu's sign-out form posts.
     pub sign_out_href: String,
+    /// The session's CSRF value: the `_csrf` field of every form, and `data-csrf` for
+    /// scripts that call the API (`X-CSRF-Token`).
+    pub csrf: String,
 }
 
 /// The signed-in user as the portal shows them.

@@ -52,6 +52,7 @@ fn portal_shell(name: &str) -> PortalShell {
         environment: Some("TRAINING".into()),
         home_href: "/".into(),
         sign_out_href: "/sign-out".into(),
+        csrf: "csrf-value".into(),
     }
 }
 

@@ -92,7 +92,7 @@ pub struct PasswordBody {
 
 /// Checks a username and password against the attempt limits. Unknown names cost the same
 /// time as known ones, and every failure says the same thing.
-async fn check_password(
+pub(crate) async fn check_password(
     state: &AppState,
     ip: std::net::IpAddr,
     body: &LoginBody,

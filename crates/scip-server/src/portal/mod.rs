@@ -1,0 +1,32 @@
+//! The control portal: server-rendered pages for controllers, observers and administrators.
+//!
+//! Pages sign the user in with the same session cookie as the API ([`PortalUser`]); forms post
+//! back to the portal with the session's `_csrf` value and redirect (post/redirect/get), with
+//! a flash message carried to the next page. Live pages subscribe to `/portal/...` SSE streams.
+
+mod flash;
+mod home;
+mod page;
+mod sign_in;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use flash::{FlashCookie, flash_redirect};
+pub use page::{
+    CsrfForm, PageError, PageResult, PortalUser, is_local_path, page_response, portal_shell,
+    timer_view, urlencode, wall_time, with_flash,
+};
+
+use crate::state::AppState;
+
+/// Every portal route (merged into the API router; the portal port serves the same router).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route(
+            "/sign-in",
+            get(sign_in::sign_in_form).post(sign_in::sign_in),
+        )
+        .route("/sign-out", post(sign_in::sign_out))
+}
