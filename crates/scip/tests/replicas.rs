@@ -27,13 +27,19 @@ fn spawn_api(database_url: &str, redis_url: &str) -> Replica {
         .env("MQTT_HOST", "127.0.0.1")
         .env("MQTT_PORT", scip_testkit::free_port().to_string())
         .env("MQTT_PASSWORD", "unused-by-this-test")
-        .env("JWT_SECRET", "a-shared-secret-for-all-three-replicas-0123456789")
+        .env(
+            "JWT_SECRET",
+            "a-shared-secret-for-all-three-replicas-0123456789",
+        )
         .env("LOG_LEVEL", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    assert!(scip_testkit::wait_for_port(port, Duration::from_secs(30)), "API replica did not start");
+    assert!(
+        scip_testkit::wait_for_port(port, Duration::from_secs(30)),
+        "API replica did not start"
+    );
     Replica { child, port }
 }
 
@@ -43,7 +49,14 @@ async fn a_session_made_on_one_replica_is_valid_on_the_others() {
     let redis = scip_testkit::redis_url();
     // An account, made as an operator would.
     let add = Command::new(env!("CARGO_BIN_EXE_scip"))
-        .args(["user", "add", "ada", "--role", "controller", "--password-stdin"])
+        .args([
+            "user",
+            "add",
+            "ada",
+            "--role",
+            "controller",
+            "--password-stdin",
+        ])
         .env("DATABASE_URL", &db.url)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
@@ -53,9 +66,17 @@ async fn a_session_made_on_one_replica_is_valid_on_the_others() {
     {
         use std::io::Write as _;
         let mut add = add;
-        add.stdin.take().unwrap().write_all(b"correct horse battery staple\n").unwrap();
+        add.stdin
+            .take()
+            .unwrap()
+            .write_all(b"correct horse battery staple\n")
+            .unwrap();
         let out = add.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     let replicas: Vec<Replica> = (0..3).map(|_| spawn_api(&db.url, &redis)).collect();
     let url = |r: &Replica, path: &str| format!("http://127.0.0.1:{}{path}", r.port);
@@ -81,7 +102,12 @@ async fn a_session_made_on_one_replica_is_valid_on_the_others() {
 
     // It is valid on every replica.
     for r in &replicas {
-        let me = client.get(url(r, "/api/v2/auth/me")).header("cookie", &cookie).send().await.unwrap();
+        let me = client
+            .get(url(r, "/api/v2/auth/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(me.status(), 200, "replica on port {}", r.port);
         let me: serde_json::Value = me.json().await.unwrap();
         assert_eq!(me["user"]["username"], "ada");
@@ -97,7 +123,17 @@ async fn a_session_made_on_one_replica_is_valid_on_the_others() {
         .unwrap();
     assert!(out.status().is_success(), "{}", out.status());
     for r in &replicas {
-        let me = client.get(url(r, "/api/v2/auth/me")).header("cookie", &cookie).send().await.unwrap();
-        assert_eq!(me.status(), 401, "replica on port {} still accepts a signed-out session", r.port);
+        let me = client
+            .get(url(r, "/api/v2/auth/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            me.status(),
+            401,
+            "replica on port {} still accepts a signed-out session",
+            r.port
+        );
     }
 }
