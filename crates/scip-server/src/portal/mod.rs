@@ -6,7 +6,10 @@
 
 mod flash;
 mod home;
+mod import;
+mod import_store;
 mod page;
+mod scenarios;
 mod sign_in;
 
 use axum::Router;
@@ -29,4 +32,14 @@ pub fn routes() -> Router<AppState> {
             get(sign_in::sign_in_form).post(sign_in::sign_in),
         )
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/scenarios", get(scenarios::list))
+        .route(
+            "/scenarios/import",
+            get(import::import_form)
+                .post(import::dry_run)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/scenarios/import/commit", post(import::commit))
+        .route("/scenarios/{id}/duplicate", post(scenarios::duplicate))
+        .route("/scenarios/{id}/delete", post(scenarios::delete))
 }
