@@ -191,7 +191,16 @@ pub async fn duplicate_inject(
         ));
     };
     let stem: String = inject.chars().take(80).collect();
-    let copy_id = free_inject_id(t, &format!("{stem}-copy"));
+    let copy_id = (1..100)
+        .map(|n| {
+            if n == 1 {
+                format!("{stem}-copy")
+            } else {
+                format!("{stem}-copy-{n}")
+            }
+        })
+        .find(|c| !t.timeline.iter().any(|i| i.id.as_str() == c))
+        .unwrap_or_else(|| free_inject_id(t, &stem));
     let Ok(copy_id) = InjectId::new(copy_id) else {
         return Ok(flash_redirect(
             &back,

@@ -14,6 +14,7 @@ mod flash;
 mod home;
 mod import;
 mod import_store;
+mod media;
 mod page;
 mod scenarios;
 mod scenarios_new;
@@ -76,7 +77,13 @@ pub fn routes() -> Router<AppState> {
             "/scenarios/{id}/teams/{team}/injects/{inject}/delete",
             post(editor_inject::delete_inject),
         )
+        .route("/media", get(media::library))
+        .route(
+            "/media/upload",
+            post(media::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .route("/media/{name}", get(editor_preview::media_file))
+        .route("/media/{name}/delete", post(media::delete))
         .route("/scenarios/{id}/duplicate", post(scenarios::duplicate))
         .route("/scenarios/{id}/delete", post(scenarios::delete))
 }
