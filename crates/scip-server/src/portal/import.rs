@@ -73,6 +73,11 @@ impl ImportPage {
         }
     }
 
+    fn new_media(r: &ImportView) -> String {
+        let new = r.media.iter().filter(|m| m.status == "new").count();
+        format!("{new} new to the library")
+    }
+
     fn name_of(r: &ImportView) -> String {
         r.name.clone().unwrap_or_else(|| "–".to_owned())
     }

@@ -172,5 +172,12 @@ async fn a_controller_imports_the_demo_and_edits_an_inject_in_the_browser() {
         browser.wait_for("document.readyState === 'complete'").await;
         shot(&browser, name).await;
     }
+    browser.goto(&app.url("/scenarios")).await;
+    click(&browser, "#scenario-table details.menu summary").await;
+    browser.wait_for("document.querySelector('#scenario-table details.menu[open]')").await;
+    shot(&browser, "17-scenarios-menu").await;
+    browser.goto(&app.url("/scenarios/grey-tide?team=public-news&new=social")).await;
+    browser.wait_for("document.querySelector('#inject-form')").await;
+    shot(&browser, "18-editor-new-social").await;
     browser.close().await;
 }
