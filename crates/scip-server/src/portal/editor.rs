@@ -308,7 +308,7 @@ pub async fn render(
             injects: t.timeline.len(),
         })
         .collect();
-    let problems = problem_rows(&id.to_string(), version, read_only, &report);
+    let problems = problem_rows(id.as_str(), version, read_only, &report);
     let saved = versions.iter().find(|v| v.version == version);
     let now = state.engine.clock.now();
     let saved_line = saved
@@ -409,8 +409,8 @@ pub async fn render(
 
 fn one_line(text: &str) -> String {
     let line = text.lines().next().unwrap_or_default();
-    if line.chars().count() > 140 {
-        format!("{}…", line.chars().take(140).collect::<String>())
+    if line.chars().count() > 100 {
+        format!("{}…", line.chars().take(100).collect::<String>())
     } else {
         line.to_owned()
     }

@@ -215,7 +215,7 @@ impl InjectForm {
 
     /// Reads the form into an inject for `team` (of a scenario in `mode`), keeping content
     /// fields SCIP does not model from `previous`. Records every problem found on the form.
-    pub fn to_inject(
+    pub fn read_inject(
         &mut self,
         team: &Team,
         mode: &Mode,

@@ -59,8 +59,7 @@ pub async fn save_inject(
         let team = team.clone();
         async move {
             let query = query_for(&team, &form);
-            let mut cookie = FlashCookie::default();
-            cookie.0 = flash;
+            let cookie = FlashCookie(flash);
             render(
                 &state,
                 &user,
@@ -85,7 +84,7 @@ pub async fn save_inject(
         ));
         form.original.clear();
     }
-    let inject = form.to_inject(
+    let inject = form.read_inject(
         &scenario.teams[team_index],
         &scenario.mode,
         previous.as_ref(),
