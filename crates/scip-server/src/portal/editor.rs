@@ -158,6 +158,7 @@ struct EditorPage {
     turns_text: String,
     type_options: Vec<SelectOption>,
     priority_options: Vec<SelectOption>,
+    scenario_name: String,
 }
 
 impl EditorPage {
@@ -399,6 +400,7 @@ pub async fn render(
         preview_at,
         type_options,
         priority_options,
+        scenario_name: scenario.name.clone(),
         team_id: current_team.map(|t| t.id.to_string()).unwrap_or_default(),
         turns_text: turns.map(|n| n.to_string()).unwrap_or_default(),
     };

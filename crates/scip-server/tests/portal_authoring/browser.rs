@@ -35,14 +35,7 @@ async fn sign_in(browser: &Browser, app: &TestApp, role: Role) {
         .send_keys(PASSWORD)
         .await
         .unwrap();
-    browser
-        .client
-        .find(Locator::Css("button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    submit(browser, "button[type=submit]").await;
     browser
         .wait_for("location.pathname === '/' && document.querySelector('[data-csrf]')")
         .await;
@@ -57,6 +50,33 @@ async fn click(browser: &Browser, css: &str) {
         .click()
         .await
         .unwrap();
+}
+
+/// Waits until the page marked by `mark_page` has been replaced by a loaded new one.
+async fn next_page(browser: &Browser, what: &str) {
+    for _ in 0..200 {
+        let loaded = browser
+            .client
+            .execute(
+                "return window.__scipOldPage === undefined && document.readyState === 'complete'",
+                vec![],
+            )
+            .await;
+        if matches!(loaded, Ok(serde_json::Value::Bool(true))) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no new page after {what}");
+}
+
+/// Clicks what submits a form (or follows a link) and waits for the next page.
+async fn submit(browser: &Browser, css: &str) {
+    browser
+        .eval("window.__scipOldPage = true; return true")
+        .await;
+    click(browser, css).await;
+    next_page(browser, css).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -82,7 +102,7 @@ async fn a_controller_imports_the_demo_and_edits_an_inject_in_the_browser() {
         .send_keys(zip_path.to_str().unwrap())
         .await
         .unwrap();
-    click(&browser, "#check-files").await;
+    submit(&browser, "#check-files").await;
     browser
         .wait_for("document.querySelector('#import-report')")
         .await;
@@ -96,7 +116,7 @@ async fn a_controller_imports_the_demo_and_edits_an_inject_in_the_browser() {
     );
     shot(&browser, "03-import-report").await;
 
-    click(&browser, "#import-now").await;
+    submit(&browser, "#import-now").await;
     browser
         .wait_for(
             "location.pathname === '/scenarios/grey-tide' && document.querySelector('#timeline')",
@@ -110,7 +130,7 @@ async fn a_controller_imports_the_demo_and_edits_an_inject_in_the_browser() {
     assert_eq!(version, 1);
     shot(&browser, "04-editor-timeline").await;
 
-    click(&browser, "#timeline tbody tr:first-child a.table__primary").await;
+    submit(&browser, "#timeline tbody tr:first-child a.table__primary").await;
     browser
         .wait_for("document.querySelector('#inject-form')")
         .await;
@@ -129,7 +149,7 @@ async fn a_controller_imports_the_demo_and_edits_an_inject_in_the_browser() {
     let name = field.attr("name").await.unwrap().unwrap();
     field.clear().await.unwrap();
     field.send_keys("Edited in the browser").await.unwrap();
-    click(&browser, "#save-inject").await;
+    submit(&browser, "#save-inject").await;
     browser.wait_for("document.querySelector('.toast') && document.querySelector('.toast').textContent.includes('Saved as version 2')").await;
     shot(&browser, "06-editor-saved").await;
     let (scenario, version) = app
@@ -174,10 +194,16 @@ async fn a_controller_imports_the_demo_and_edits_an_inject_in_the_browser() {
     }
     browser.goto(&app.url("/scenarios")).await;
     click(&browser, "#scenario-table details.menu summary").await;
-    browser.wait_for("document.querySelector('#scenario-table details.menu[open]')").await;
+    browser
+        .wait_for("document.querySelector('#scenario-table details.menu[open]')")
+        .await;
     shot(&browser, "17-scenarios-menu").await;
-    browser.goto(&app.url("/scenarios/grey-tide?team=public-news&new=social")).await;
-    browser.wait_for("document.querySelector('#inject-form')").await;
+    browser
+        .goto(&app.url("/scenarios/grey-tide?team=public-news&new=social"))
+        .await;
+    browser
+        .wait_for("document.querySelector('#inject-form')")
+        .await;
     shot(&browser, "18-editor-new-social").await;
     browser.close().await;
 }

@@ -29,9 +29,9 @@ fn news_form<'a>(base: &'a str, headline: &'a str) -> Vec<(&'a str, &'a str)> {
     ]
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_inject_edit_saves_a_new_version_and_a_stale_edit_is_refused() {
-    let app = TestApp::sqlite().await;
+crate::on_both_databases!(an_inject_edit_saves_a_new_version_and_a_stale_edit_is_refused);
+
+async fn an_inject_edit_saves_a_new_version_and_a_stale_edit_is_refused(app: TestApp) {
     app.create_scenario(scenario_doc("harbour-storm")).await;
     let cole = Portal::sign_in(&app, Role::Controller).await;
     let page = cole
@@ -214,6 +214,9 @@ async fn injects_are_added_duplicated_and_deleted_and_teams_and_settings_change(
     let (scenario, version) = app.store().latest_scenario(&sid()).await.unwrap();
     assert_eq!(version, 7);
     assert_eq!(scenario.name, "Harbour Storm II");
+    cole.get("/scenarios/harbour-storm?tab=settings")
+        .await
+        .has("value=\"Harbour Storm II\"");
     assert_eq!(scenario.mode.total_turns(), Some(2));
     assert_eq!(scenario.teams.len(), 3);
     assert_eq!(scenario.teams[2].kind, scip_core::TeamKind::Public);

@@ -20,9 +20,9 @@ fn files(parts: Vec<(&str, Vec<u8>)>, portal: &Portal, extra: &[(&str, &str)]) -
     form
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_demo_bundle_is_checked_first_and_imported_on_import_now() {
-    let app = TestApp::sqlite().await;
+crate::on_both_databases!(the_demo_bundle_is_checked_first_and_imported_on_import_now);
+
+async fn the_demo_bundle_is_checked_first_and_imported_on_import_now(app: TestApp) {
     let cole = Portal::sign_in(&app, Role::Controller).await;
     cole.get("/scenarios/import").await.has("Check files");
     let report = cole
