@@ -198,6 +198,12 @@ async fn a_controller_imports_the_demo_and_edits_an_inject_in_the_browser() {
         .wait_for("document.querySelector('#scenario-table details.menu[open]')")
         .await;
     shot(&browser, "17-scenarios-menu").await;
+    browser.goto(&app.url("/scenarios/grey-tide")).await;
+    click(&browser, ".page-header__actions details.menu summary").await;
+    browser
+        .wait_for("document.querySelector('.page-header__actions details.menu[open]')")
+        .await;
+    shot(&browser, "19-editor-versions-menu").await;
     browser
         .goto(&app.url("/scenarios/grey-tide?team=public-news&new=social"))
         .await;
@@ -205,5 +211,18 @@ async fn a_controller_imports_the_demo_and_edits_an_inject_in_the_browser() {
         .wait_for("document.querySelector('#inject-form')")
         .await;
     shot(&browser, "18-editor-new-social").await;
+    // An observer sees the same pages without anything that changes them.
+    let observer = Browser::start_sized(1440, 1000).await;
+    sign_in(&observer, &app, Role::Observer).await;
+    observer
+        .goto(&app.url("/scenarios/grey-tide?team=health-board&inject=hlt-t1-001"))
+        .await;
+    observer
+        .wait_for("document.readyState === 'complete'")
+        .await;
+    let buttons = observer.eval("return document.querySelectorAll('#save-inject, #undo, form[action$=\"/delete\"]').length").await;
+    assert_eq!(buttons, 0);
+    shot(&observer, "20-editor-observer").await;
+    observer.close().await;
     browser.close().await;
 }
