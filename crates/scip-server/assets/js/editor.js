@@ -4,6 +4,8 @@
  * - Import: the file drop zone names the files chosen. */
 (function () {
   "use strict";
+  var SCIP = (window.SCIP = window.SCIP || {});
+
   function fileZone() {
     var zone = document.querySelector("[data-file-zone]");
     if (!zone) return;
@@ -26,5 +28,6 @@
       window.location.href = select.getAttribute("data-retype") + encodeURIComponent(select.value);
     });
   }
+  SCIP.authoring = { fileZone: fileZone };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
 })();

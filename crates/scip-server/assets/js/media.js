@@ -2,9 +2,11 @@
  * using the session's CSRF token, and reloads the grid once every file has finished. */
 (function () {
   "use strict";
+  var SCIP = (window.SCIP = window.SCIP || {});
+
   function init() {
     var zone = document.querySelector(".dropzone[data-media-upload]");
-    if (!zone || !window.SCIP || !SCIP.upload) return;
+    if (!zone || !SCIP.upload) return;
     var holder = document.querySelector("[data-csrf]");
     var pending = 0, stored = 0;
     function settled() {
