@@ -211,6 +211,27 @@ async fn a_controller_imports_the_demo_and_edits_an_inject_in_the_browser() {
         .wait_for("document.querySelector('#inject-form')")
         .await;
     shot(&browser, "18-editor-new-social").await;
+    // Uploading through the drop zone (upload.js with the session's CSRF header).
+    let photo = folder.path().join("harbour-photo.png");
+    std::fs::write(&photo, crate::support::png_bytes()).unwrap();
+    browser.goto(&app.url("/media")).await;
+    browser
+        .eval("window.__scipOldPage = true; return true")
+        .await;
+    browser
+        .client
+        .find(Locator::Css("#media-files"))
+        .await
+        .unwrap()
+        .send_keys(photo.to_str().unwrap())
+        .await
+        .unwrap();
+    next_page(&browser, "uploading a photo").await;
+    browser
+        .wait_for("document.querySelector('[data-media=\"harbour-photo.png\"]')")
+        .await;
+    assert!(app.store().get_media("harbour-photo.png").await.is_ok());
+
     // An observer sees the same pages without anything that changes them.
     let observer = Browser::start_sized(1440, 1000).await;
     sign_in(&observer, &app, Role::Observer).await;
