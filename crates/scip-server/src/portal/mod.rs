@@ -4,9 +4,20 @@
 //! back to the portal with the session's `_csrf` value and redirect (post/redirect/get), with
 //! a flash message carried to the next page. Live pages subscribe to `/portal/...` SSE streams.
 
+mod editor;
+mod editor_actions;
+mod editor_form;
+mod editor_inject;
+mod editor_preview;
+mod editor_save;
 mod flash;
 mod home;
+mod import;
+mod import_store;
+mod media;
 mod page;
+mod scenarios;
+mod scenarios_new;
 mod sign_in;
 
 use axum::Router;
@@ -29,4 +40,50 @@ pub fn routes() -> Router<AppState> {
             get(sign_in::sign_in_form).post(sign_in::sign_in),
         )
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/scenarios", get(scenarios::list))
+        .route(
+            "/scenarios/import",
+            get(import::import_form)
+                .post(import::dry_run)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/scenarios/import/commit", post(import::commit))
+        .route(
+            "/scenarios/new",
+            get(scenarios_new::new_form).post(scenarios_new::create),
+        )
+        .route("/scenarios/{id}", get(editor::page))
+        .route("/scenarios/{id}/preview", get(editor_preview::preview))
+        .route("/scenarios/{id}/settings", post(editor_actions::settings))
+        .route("/scenarios/{id}/undo", post(editor_actions::undo))
+        .route("/scenarios/{id}/teams", post(editor_actions::add_team))
+        .route(
+            "/scenarios/{id}/teams/{team}",
+            post(editor_actions::save_team),
+        )
+        .route(
+            "/scenarios/{id}/teams/{team}/delete",
+            post(editor_actions::remove_team),
+        )
+        .route(
+            "/scenarios/{id}/teams/{team}/injects",
+            post(editor_inject::save_inject),
+        )
+        .route(
+            "/scenarios/{id}/teams/{team}/injects/{inject}/duplicate",
+            post(editor_inject::duplicate_inject),
+        )
+        .route(
+            "/scenarios/{id}/teams/{team}/injects/{inject}/delete",
+            post(editor_inject::delete_inject),
+        )
+        .route("/media", get(media::library))
+        .route(
+            "/media/upload",
+            post(media::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/media/{name}", get(editor_preview::media_file))
+        .route("/media/{name}/delete", post(media::delete))
+        .route("/scenarios/{id}/duplicate", post(scenarios::duplicate))
+        .route("/scenarios/{id}/delete", post(scenarios::delete))
 }

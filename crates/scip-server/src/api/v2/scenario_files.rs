@@ -6,8 +6,8 @@ use axum::body::Body;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use scip_core::Scenario;
 use scip_core::model::document::scenario_to_json;
+use scip_core::{Scenario, ScenarioId};
 use scip_formats::{FileSet, Folder, Limits, LoadOptions, OutputFormat, load_files};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -108,11 +108,53 @@ pub async fn import(
     ApiMultipart(multipart): ApiMultipart,
 ) -> Result<Response, ApiError> {
     let into = query.into.as_deref().map(scenario_id).transpose()?;
-    let base = match &into {
+    let uploads = read_uploads(multipart).await?;
+    let request = ImportRequest {
+        into,
+        as_id: None,
+        new_version: query.replace == Some(true),
+        commit: query.commit == Some(true),
+    };
+    let outcome = import_uploads(&state, user.actor(), uploads, &request).await?;
+    let view = ImportView::from(&outcome);
+    if !request.commit {
+        return Ok((StatusCode::OK, Json(view)).into_response());
+    }
+    if !outcome.committed {
+        let count = outcome.report.error_count().max(1);
+        return Err(ApiError::unprocessable(format!(
+            "the import has {count} error(s); nothing was imported"
+        ))
+        .with_details(serde_json::json!({ "import": view })));
+    }
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+/// What an import upload asks for.
+#[derive(Debug, Clone, Default)]
+pub struct ImportRequest {
+    /// An existing scenario the files go into (its next version; a CSV takes its settings).
+    pub into: Option<ScenarioId>,
+    /// Store under this id instead of the files' own.
+    pub as_id: Option<ScenarioId>,
+    /// Save a new version when the scenario exists.
+    pub new_version: bool,
+    /// Carry it out (otherwise only report).
+    pub commit: bool,
+}
+
+/// Reads uploaded files (a bundle, a zip, SCIP v3 JSON, CSV or XLSX) and imports them with
+/// the one import service: a dry-run report, or all or nothing when `commit`.
+pub async fn import_uploads(
+    state: &AppState,
+    actor: &str,
+    uploads: Vec<(String, Vec<u8>)>,
+    request: &ImportRequest,
+) -> Result<ImportOutcome, ApiError> {
+    let base = match &request.into {
         Some(id) => Some(state.store.latest_scenario(id).await?.0),
         None => None,
     };
-    let uploads = read_uploads(multipart).await?;
     let limits = Limits {
         max_files: 10_000,
         max_total_bytes: u64::try_from(state.settings.import_limit).unwrap_or(u64::MAX),
@@ -128,26 +170,15 @@ pub async fn import(
         .await
         .map_err(ApiError::internal)??;
     let import_options = ImportOptions {
-        into,
-        new_version: query.replace == Some(true),
-        commit: query.commit == Some(true),
-        actor: Some(user.actor().to_owned()),
+        into: request.into.clone(),
+        as_id: request.as_id.clone(),
+        new_version: request.new_version,
+        commit: request.commit,
+        actor: Some(actor.to_owned()),
         ..ImportOptions::default()
     };
     let now = state.engine.clock.now();
-    let outcome = import_loaded(&state.store, &state.media, loaded, &import_options, now).await?;
-    let view = ImportView::from(&outcome);
-    if !import_options.commit {
-        return Ok((StatusCode::OK, Json(view)).into_response());
-    }
-    if !outcome.committed {
-        let count = outcome.report.error_count().max(1);
-        return Err(ApiError::unprocessable(format!(
-            "the import has {count} error(s); nothing was imported"
-        ))
-        .with_details(serde_json::json!({ "import": view })));
-    }
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    import_loaded(&state.store, &state.media, loaded, &import_options, now).await
 }
 
 impl From<&ImportOutcome> for ImportView {

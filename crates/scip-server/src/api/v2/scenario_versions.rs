@@ -92,13 +92,23 @@ pub async fn duplicate(
     OptionalJson(body): OptionalJson<DuplicateBody>,
 ) -> Result<(StatusCode, Json<SavedView>), ApiError> {
     let id = scenario_id(&id)?;
-    let body = body.unwrap_or_default();
-    let (source, _) = state.store.latest_scenario(&id).await?;
+    let saved = duplicate_scenario(&state, user.actor(), &id, body.unwrap_or_default()).await?;
+    Ok((StatusCode::CREATED, Json(saved)))
+}
+
+/// Copies the latest version of `id` into a new scenario (version 1).
+pub async fn duplicate_scenario(
+    state: &AppState,
+    actor: &str,
+    id: &ScenarioId,
+    body: DuplicateBody,
+) -> Result<SavedView, ApiError> {
+    let (source, _) = state.store.latest_scenario(id).await?;
     let new_id = match body.id {
         Some(raw) => {
             ScenarioId::new(&raw).map_err(|e| ApiError::unprocessable(format!("id {raw:?} {e}")))?
         }
-        None => free_copy_id(&state, &id).await?,
+        None => free_copy_id(state, id).await?,
     };
     let name = match body.name.map(|n| n.trim().to_owned()) {
         Some(n) if n.chars().count() > 200 => {
@@ -112,22 +122,19 @@ pub async fn duplicate(
     let copy = state
         .store
         .duplicate_scenario(
-            &id,
+            id,
             &new_id,
             &name,
-            &note(user.actor(), None),
+            &note(actor, None),
             state.engine.clock.now(),
         )
         .await?;
-    let report = validate_against_library(&state, &copy).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(SavedView {
-            id: copy.id.to_string(),
-            version: 1,
-            report: ReportView::from(&report),
-        }),
-    ))
+    let report = validate_against_library(state, &copy).await?;
+    Ok(SavedView {
+        id: copy.id.to_string(),
+        version: 1,
+        report: ReportView::from(&report),
+    })
 }
 
 async fn free_copy_id(state: &AppState, id: &ScenarioId) -> Result<ScenarioId, ApiError> {
