@@ -4,8 +4,12 @@
 //! back to the portal with the session's `_csrf` value and redirect (post/redirect/get), with
 //! a flash message carried to the next page. Live pages subscribe to `/portal/...` SSE streams.
 
+mod control;
+mod control_view;
+mod exercises;
 mod flash;
 mod home;
+mod live;
 mod page;
 mod sign_in;
 
@@ -29,4 +33,21 @@ pub fn routes() -> Router<AppState> {
             get(sign_in::sign_in_form).post(sign_in::sign_in),
         )
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/exercises", get(exercises::list))
+        .route(
+            "/exercises/new",
+            get(exercises::new_form).post(exercises::create),
+        )
+        .route("/exercises/{id}", get(control::page))
+        .route("/exercises/{id}/panels", get(control::panel))
+        .route("/exercises/{id}/stream", get(live::stream))
+        .route("/exercises/{id}/actions/{action}", post(control::action))
+        .route("/exercises/{id}/speed", post(control::speed))
+        .route("/exercises/{id}/seek", post(control::seek))
+        .route("/exercises/{id}/fire-now", post(control::fire_now))
+        .route("/exercises/{id}/live-inject", post(control::live_inject))
+        .route(
+            "/exercises/{id}/deliveries/{delivery}/resend",
+            post(control::resend),
+        )
 }
