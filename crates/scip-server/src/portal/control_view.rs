@@ -95,10 +95,10 @@ impl TeamRow {
     /// The health as a badge class.
     pub fn health_class(&self) -> &'static str {
         match self.health.as_str() {
-            "healthy" => "badge--success",
-            "unhealthy" => "badge--danger",
-            "stopped" => "",
-            _ => "badge--warning",
+            "healthy" => "badge--dlv-read",
+            "unhealthy" => "badge--dlv-failed",
+            "stopped" => "badge--state-stopped",
+            _ => "badge--state-paused",
         }
     }
 }

@@ -11,6 +11,8 @@ mod flash;
 mod home;
 mod live;
 mod page;
+mod report;
+mod settings;
 mod sign_in;
 
 use axum::Router;
@@ -33,6 +35,11 @@ pub fn routes() -> Router<AppState> {
             get(sign_in::sign_in_form).post(sign_in::sign_in),
         )
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/settings", get(settings::page))
+        .route("/settings/password", post(settings::own_password))
+        .route("/settings/users", post(settings::add_user))
+        .route("/settings/users/{id}", post(settings::change_user))
+        .route("/settings/users/{id}/delete", post(settings::remove_user))
         .route("/exercises", get(exercises::list))
         .route(
             "/exercises/new",
@@ -40,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/exercises/{id}", get(control::page))
         .route("/exercises/{id}/panels", get(control::panel))
+        .route("/exercises/{id}/report", get(report::page))
         .route("/exercises/{id}/stream", get(live::stream))
         .route("/exercises/{id}/actions/{action}", post(control::action))
         .route("/exercises/{id}/speed", post(control::speed))

@@ -35,6 +35,8 @@ pub async fn sign_in(browser: &Browser, app: &TestApp, role: Role) {
         .click()
         .await
         .unwrap();
+    // Let the form's navigation finish before running scripts in the page.
+    tokio::time::sleep(Duration::from_millis(700)).await;
     browser
         .wait_for("document.querySelector('.sidenav') && location.pathname === '/'")
         .await;
@@ -178,5 +180,10 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
         tokio::time::sleep(Duration::from_millis(300)).await;
         shot(&browser, name).await;
     }
+    browser.client.delete_all_cookies().await.unwrap();
+    sign_in(&browser, &app, Role::Admin).await;
+    browser.goto(&app.url("/settings")).await;
+    browser.wait_for("document.querySelector('#users-table')").await;
+    shot(&browser, "settings-admin").await;
     browser.close().await;
 }
