@@ -46,7 +46,8 @@ pub struct LogQuery {
 
 /// The exercise of a path, or a 404 page.
 pub async fn load(state: &AppState, id: &str) -> Result<ExerciseRecord, PageError> {
-    let id = exercise_id(id).map_err(|_| PageError::NotFound(format!("There is no exercise {id:?}.")))?;
+    let id = exercise_id(id)
+        .map_err(|_| PageError::NotFound(format!("There is no exercise {id:?}.")))?;
     Ok(state.store.get_exercise(&id).await?)
 }
 
@@ -65,7 +66,14 @@ pub async fn page(
 }
 
 /// The parts the page swaps in when the stream says they changed.
-pub const PARTS: [&str; 6] = ["controls", "teams", "matrix", "upcoming", "attention", "log"];
+pub const PARTS: [&str; 6] = [
+    "controls",
+    "teams",
+    "matrix",
+    "upcoming",
+    "attention",
+    "log",
+];
 
 /// `GET /exercises/{id}/panels?part=matrix`: one panel's inner HTML.
 pub async fn panel(
@@ -114,7 +122,11 @@ async fn execute(
     done: impl FnOnce(&scip_engine::Outcome) -> String,
 ) -> PageResult {
     match state.engine.execute(id, request, user.actor()).await {
-        Ok(outcome) => Ok(flash_redirect(&back(id), FlashKind::Success, done(&outcome))),
+        Ok(outcome) => Ok(flash_redirect(
+            &back(id),
+            FlashKind::Success,
+            done(&outcome),
+        )),
         Err(e) => refused(id, ApiError::from(e)),
     }
 }
@@ -122,7 +134,11 @@ async fn execute(
 fn refused(id: &ExerciseId, e: ApiError) -> PageResult {
     if e.status.is_client_error() {
         tracing::info!(exercise.id = %id, status = e.status.as_u16(), error = %e.message, "a control form was refused");
-        Ok(flash_redirect(&back(id), FlashKind::Error, capital(&e.message)))
+        Ok(flash_redirect(
+            &back(id),
+            FlashKind::Error,
+            capital(&e.message),
+        ))
     } else {
         Err(PageError::from(e))
     }
@@ -183,7 +199,10 @@ pub async fn action(
             )));
         }
     };
-    execute(&state, &user, &id, Request::Control(command), |_| done.to_owned()).await
+    execute(&state, &user, &id, Request::Control(command), |_| {
+        done.to_owned()
+    })
+    .await
 }
 
 /// The speed form.
@@ -242,10 +261,7 @@ pub async fn seek(
     let to_ms = match scip_core::parse_time(&to) {
         Ok(ms) => ms,
         Err(e) => {
-            return refused(
-                &id,
-                ApiError::unprocessable(format!("seek to {to:?}: {e}")),
-            );
+            return refused(&id, ApiError::unprocessable(format!("seek to {to:?}: {e}")));
         }
     };
     execute(

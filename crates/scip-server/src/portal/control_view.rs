@@ -440,7 +440,12 @@ pub async fn current_deliveries(
 }
 
 /// When an inject of a team is due in exercise time, given the current turn.
-fn due_ms(scenario: &Scenario, record: &ExerciseRecord, turn: Option<u32>, at_ms: u64) -> Option<u64> {
+fn due_ms(
+    scenario: &Scenario,
+    record: &ExerciseRecord,
+    turn: Option<u32>,
+    at_ms: u64,
+) -> Option<u64> {
     match scenario.mode {
         Mode::Clock => Some(at_ms),
         Mode::Turns { .. } => {
@@ -673,7 +678,8 @@ pub async fn control_view(
         } else if stage == DeliveryStage::Fired && now - d.fired_at > 5_000 {
             Badge::new("Not published", "badge--dlv-failed")
         } else if stage == DeliveryStage::Published
-            && d.published_at.is_some_and(|p| now - p > UNACKNOWLEDGED_AFTER_MS)
+            && d.published_at
+                .is_some_and(|p| now - p > UNACKNOWLEDGED_AFTER_MS)
         {
             Badge::new("Unconfirmed", "badge--dlv-published")
         } else if d.late {
@@ -717,16 +723,9 @@ pub async fn control_view(
     let log_older = (events.len() == LOG_PAGE as usize)
         .then(|| events.last().map(|e| e.seq))
         .flatten();
-    let log = events
-        .iter()
-        .map(|e| log_row(e, &names, now))
-        .collect();
+    let log = events.iter().map(|e| log_row(e, &names, now)).collect();
 
-    let planned = scenario
-        .teams
-        .iter()
-        .map(|t| t.timeline.len() as u64)
-        .sum();
+    let planned = scenario.teams.iter().map(|t| t.timeline.len() as u64).sum();
     let can_act = |a: &str| allows(a);
     Ok(ControlView {
         id: record.id.to_string(),
@@ -737,7 +736,13 @@ pub async fn control_view(
         can_edit: user.can_edit(),
         csrf: user.csrf().to_owned(),
         buttons: [
-            "start", "resume", "pause", "next-turn", "finish", "reset", "stop",
+            "start",
+            "resume",
+            "pause",
+            "next-turn",
+            "finish",
+            "reset",
+            "stop",
         ]
         .into_iter()
         .filter(|a| allows(a))
@@ -755,7 +760,10 @@ pub async fn control_view(
         can_live: can_act("live-inject"),
         can_fire: can_act("fire-now"),
         can_resend: can_act("resend"),
-        fired: deliveries.iter().filter(|d| d.scheduled_ms.is_some()).count() as u64,
+        fired: deliveries
+            .iter()
+            .filter(|d| d.scheduled_ms.is_some())
+            .count() as u64,
         planned,
         deliveries: deliveries.len() as u64,
         late: deliveries.iter().filter(|d| d.late).count() as u64,
@@ -937,11 +945,11 @@ pub fn log_row(e: &EventRecord, teams: &HashMap<String, String>, now: i64) -> Lo
             "delivery",
             format!("Resent {} to {}{by}", text_of("inject"), team()),
         ),
-        "access_code_rotated" => (
+        "access_code_rotated" => ("control", format!("New access code for {}{by}", team())),
+        other => (
             "control",
-            format!("New access code for {}{by}", team()),
+            format!("{}{by}", capitalise(&other.replace('_', " "))),
         ),
-        other => ("control", format!("{}{by}", capitalise(&other.replace('_', " ")))),
     };
     LogRow {
         time: format_tplus(e.elapsed_ms),

@@ -58,7 +58,11 @@ pub fn is_live(state: ExerciseState) -> bool {
 }
 
 /// `GET /exercises`.
-pub async fn list(State(state): State<AppState>, user: PortalUser, flash: FlashCookie) -> PageResult {
+pub async fn list(
+    State(state): State<AppState>,
+    user: PortalUser,
+    flash: FlashCookie,
+) -> PageResult {
     let shell = portal_shell(&state, &user, PortalSection::Exercises, flash).await?;
     let now = state.engine.clock.now();
     let page = state
@@ -175,7 +179,11 @@ async fn new_page(
     {
         versions.extend(list.iter().rev().map(|v| SelectOption {
             value: v.version.to_string(),
-            label: format!("v{} · {}", v.version, wall_time(v.created_at, state.engine.clock.now())),
+            label: format!(
+                "v{} · {}",
+                v.version,
+                wall_time(v.created_at, state.engine.clock.now())
+            ),
             selected: form.version == v.version.to_string(),
         }));
     }
@@ -187,7 +195,11 @@ async fn new_page(
             selected: s.id.as_str() == selected,
         })
         .collect();
-    let speed = if form.speed.is_empty() { "1" } else { form.speed.as_str() };
+    let speed = if form.speed.is_empty() {
+        "1"
+    } else {
+        form.speed.as_str()
+    };
     let (mut scenario_error, mut name_error, mut speed_error) =
         (String::new(), String::new(), String::new());
     if let Some((field, message)) = error {
@@ -240,8 +252,14 @@ pub async fn create(
             Ok(f) => Some(f),
             Err(_) => {
                 let msg = format!("Speed {text:?} is not a number.");
-                return new_page(&state, &user, FlashCookie::default(), &form, Some(("speed", msg)))
-                    .await;
+                return new_page(
+                    &state,
+                    &user,
+                    FlashCookie::default(),
+                    &form,
+                    Some(("speed", msg)),
+                )
+                .await;
             }
         },
     };
@@ -251,8 +269,14 @@ pub async fn create(
             Ok(v) => Some(v),
             Err(_) => {
                 let msg = format!("Version {text:?} is not a number.");
-                return new_page(&state, &user, FlashCookie::default(), &form, Some(("scenario", msg)))
-                    .await;
+                return new_page(
+                    &state,
+                    &user,
+                    FlashCookie::default(),
+                    &form,
+                    Some(("scenario", msg)),
+                )
+                .await;
             }
         },
     };
@@ -280,8 +304,14 @@ pub async fn create(
             } else {
                 "scenario"
             };
-            new_page(&state, &user, FlashCookie::default(), &form, Some((field, e.message)))
-                .await
+            new_page(
+                &state,
+                &user,
+                FlashCookie::default(),
+                &form,
+                Some((field, e.message)),
+            )
+            .await
         }
         Err(e) => Err(PageError::from(e)),
     }

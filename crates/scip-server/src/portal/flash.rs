@@ -39,11 +39,7 @@ fn encode(flash: &Flash) -> String {
     if message.len() < flash.message.len() {
         message.push('…');
     }
-    format!(
-        "{}:{}",
-        flash.kind.as_str(),
-        utf8_percent_encode(&message)
-    )
+    format!("{}:{}", flash.kind.as_str(), utf8_percent_encode(&message))
 }
 
 fn decode(value: &str) -> Option<Flash> {

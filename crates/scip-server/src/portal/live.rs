@@ -60,7 +60,9 @@ pub async fn stream(
     let mut hub = state.engine.hub.subscribe();
     let (tx, rx) = mpsc::channel::<Result<Event, Infallible>>(16);
     tokio::spawn(async move {
-        let hello = Event::default().event("hello").data(json!({ "exercise": exercise }).to_string());
+        let hello = Event::default()
+            .event("hello")
+            .data(json!({ "exercise": exercise }).to_string());
         if tx.send(Ok(hello)).await.is_err() {
             return;
         }

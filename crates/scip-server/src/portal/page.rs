@@ -288,8 +288,7 @@ pub fn timer_view(
 
 /// A wall time (ms) as `HH:MM` UTC today, or `D Mon HH:MM` on other days.
 pub fn wall_time(ms: i64, now: i64) -> String {
-    let Ok(at) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-    else {
+    let Ok(at) = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
         return String::new();
     };
     let today = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(now) * 1_000_000)

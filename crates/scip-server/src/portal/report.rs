@@ -176,7 +176,10 @@ pub async fn page(
                 "turn_started" => (
                     format!(
                         "Turn {} started",
-                        e.data.get("turn").map(|v| v.to_string()).unwrap_or_default()
+                        e.data
+                            .get("turn")
+                            .map(|v| v.to_string())
+                            .unwrap_or_default()
                     ),
                     "var(--c-primary)",
                 ),

@@ -49,7 +49,10 @@ struct SettingsPage {
 
 const ROLES: [(&str, &str); 3] = [
     ("observer", "Observer — reads everything, changes nothing"),
-    ("controller", "Controller — authors scenarios and runs exercises"),
+    (
+        "controller",
+        "Controller — authors scenarios and runs exercises",
+    ),
     ("admin", "Admin — everything, including accounts"),
 ];
 
@@ -73,7 +76,11 @@ fn role_badge(role: Role) -> Badge {
 }
 
 /// `GET /settings`.
-pub async fn page(State(state): State<AppState>, user: PortalUser, flash: FlashCookie) -> PageResult {
+pub async fn page(
+    State(state): State<AppState>,
+    user: PortalUser,
+    flash: FlashCookie,
+) -> PageResult {
     let shell = portal_shell(&state, &user, PortalSection::Settings, flash).await?;
     let now = state.engine.clock.now();
     let users = if user.is_admin() {
@@ -174,7 +181,10 @@ pub async fn own_password(
 ) -> PageResult {
     user.check_csrf(&form.csrf)?;
     if form.new != form.repeat {
-        return back(FlashKind::Error, "The two new passwords differ; type the same one twice.");
+        return back(
+            FlashKind::Error,
+            "The two new passwords differ; type the same one twice.",
+        );
     }
     match change_own_password(&state, &user, &form.current, &form.new).await {
         Ok(()) => Ok(flash_redirect(

@@ -22,10 +22,20 @@ async fn shot(browser: &Browser, name: &str) {
 /// Signs in through the sign-in page.
 pub async fn sign_in(browser: &Browser, app: &TestApp, role: Role) {
     browser.goto(&app.url("/sign-in")).await;
-    browser.wait_for("document.querySelector('#f-username')").await;
-    let user = browser.client.find(Locator::Css("#f-username")).await.unwrap();
+    browser
+        .wait_for("document.querySelector('#f-username')")
+        .await;
+    let user = browser
+        .client
+        .find(Locator::Css("#f-username"))
+        .await
+        .unwrap();
     user.send_keys(username(role)).await.unwrap();
-    let pass = browser.client.find(Locator::Css("#f-password")).await.unwrap();
+    let pass = browser
+        .client
+        .find(Locator::Css("#f-password"))
+        .await
+        .unwrap();
     pass.send_keys(PASSWORD).await.unwrap();
     browser
         .client
@@ -53,7 +63,9 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
     browser
         .goto(&app.url("/exercises/new?scenario=grey-tide"))
         .await;
-    browser.wait_for("document.querySelector('#launch-form')").await;
+    browser
+        .wait_for("document.querySelector('#launch-form')")
+        .await;
     shot(&browser, "exercise-new").await;
     let name = browser.client.find(Locator::Css("#f-name")).await.unwrap();
     name.send_keys("GREY TIDE browser").await.unwrap();
@@ -96,9 +108,7 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
         .await;
     browser
         .wait_for_within(
-            &format!(
-                "document.querySelector('[data-timer-digits]').textContent !== {first}"
-            ),
+            &format!("document.querySelector('[data-timer-digits]').textContent !== {first}"),
             Duration::from_secs(4),
         )
         .await;
@@ -107,7 +117,9 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
     browser
         .wait_for("document.querySelector('[data-live-indicator]').dataset.state === 'online'")
         .await;
-    browser.eval("window.__sameDocument = true; return true").await;
+    browser
+        .eval("window.__sameDocument = true; return true")
+        .await;
     let before = browser
         .eval("return document.querySelectorAll('#matrix tr[data-inject]').length")
         .await
@@ -137,7 +149,9 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
     shot(&browser, "exercise-control-running").await;
 
     // Space pauses.
-    browser.eval("document.activeElement && document.activeElement.blur(); return true").await;
+    browser
+        .eval("document.activeElement && document.activeElement.blur(); return true")
+        .await;
     browser
         .client
         .find(Locator::Css("body"))
@@ -154,7 +168,10 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
         .get_exercise(&scip_core::ExerciseId::new(id.as_str()).unwrap())
         .await
         .unwrap();
-    assert_eq!(record.runtime.state, scip_core::engine::ExerciseState::Paused);
+    assert_eq!(
+        record.runtime.state,
+        scip_core::engine::ExerciseState::Paused
+    );
 
     // The live-inject composer.
     browser
@@ -165,9 +182,13 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
         .click()
         .await
         .unwrap();
-    browser.wait_for("document.querySelector('#live-inject[open]')").await;
+    browser
+        .wait_for("document.querySelector('#live-inject[open]')")
+        .await;
     shot(&browser, "exercise-live-inject").await;
-    browser.eval("document.querySelector('#live-inject').close(); return true").await;
+    browser
+        .eval("document.querySelector('#live-inject').close(); return true")
+        .await;
 
     // The other pages, for review.
     for (path, name) in [
@@ -183,7 +204,9 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
     browser.client.delete_all_cookies().await.unwrap();
     sign_in(&browser, &app, Role::Admin).await;
     browser.goto(&app.url("/settings")).await;
-    browser.wait_for("document.querySelector('#users-table')").await;
+    browser
+        .wait_for("document.querySelector('#users-table')")
+        .await;
     shot(&browser, "settings-admin").await;
     browser.close().await;
 }

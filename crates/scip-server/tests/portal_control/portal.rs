@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use scip_store::Role;
-use serde_json::Value;
 
 use crate::support::{PASSWORD, TestApp, username};
 
@@ -66,7 +65,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -126,16 +125,15 @@ impl<'a> Session<'a> {
     /// POST a form, expect a redirect, and GET where it goes (showing the flash).
     pub async fn submit_and_follow(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let reply = self.submit(path, fields).await;
-        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}: {}", path, reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::SEE_OTHER,
+            "{}: {}",
+            path,
+            reply.body
+        );
         let to = reply.location.unwrap();
         self.get(&to).await
-    }
-
-    /// GET JSON from the API with the session cookie.
-    pub async fn api(&mut self, path: &str) -> Value {
-        let reply = self.get(path).await;
-        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
-        serde_json::from_str(&reply.body).unwrap()
     }
 }
 
@@ -153,7 +151,11 @@ pub fn flashes(html: &str) -> Vec<String> {
     html.split("<div class=\"toast__text\">")
         .skip(1)
         .filter_map(|rest| rest.split("</div>").next())
-        .map(|t| t.replace("&#39;", "'").replace("&quot;", "\"").replace("&#34;", "\""))
+        .map(|t| {
+            t.replace("&#39;", "'")
+                .replace("&quot;", "\"")
+                .replace("&#34;", "\"")
+        })
         .collect()
 }
 
@@ -168,13 +170,22 @@ pub async fn import_demo(app: &TestApp) {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
-            let rel = path.strip_prefix(&root).unwrap().to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             if path.is_dir() {
                 if rel == "media" || rel == "teams" {
                     stack.push(path);
                 }
-            } else if rel == "scenario.yaml" || rel.starts_with("teams/") || rel.starts_with("media/") {
-                files.insert("demo", &rel, std::fs::read(&path).unwrap()).unwrap();
+            } else if rel == "scenario.yaml"
+                || rel.starts_with("teams/")
+                || rel.starts_with("media/")
+            {
+                files
+                    .insert("demo", &rel, std::fs::read(&path).unwrap())
+                    .unwrap();
             }
         }
     }

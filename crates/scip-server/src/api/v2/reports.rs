@@ -203,8 +203,7 @@ pub async fn all_deliveries(
 }
 
 fn seconds_to_read(d: &DeliveryRecord) -> Option<f64> {
-    d.read_at
-        .map(|r| (r - d.fired_at).max(0) as f64 / 1000.0)
+    d.read_at.map(|r| (r - d.fired_at).max(0) as f64 / 1000.0)
 }
 
 fn sorted(mut v: Vec<f64>) -> Vec<f64> {
@@ -313,8 +312,8 @@ pub const CSV_HEADER: [&str; 20] = [
     "exercise_name",
     "run",
     "team_id",
-    "team_name",
     "inject_id",
+    "team_name",
     "title",
     "type",
     "scheduled_tplus",
@@ -357,8 +356,8 @@ pub fn to_csv(rows: &[ReportRow]) -> String {
             r.exercise_name.clone(),
             r.run.to_string(),
             r.team_id.clone(),
-            r.team_name.clone(),
             r.inject_id.clone(),
+            r.team_name.clone(),
             r.title.clone(),
             r.inject_type.clone(),
             opt(&r.scheduled_tplus),
@@ -370,7 +369,9 @@ pub fn to_csv(rows: &[ReportRow]) -> String {
             opt(&r.received_at),
             opt(&r.displayed_at),
             opt(&r.read_at),
-            r.seconds_to_read.map(|s| format!("{s:.3}")).unwrap_or_default(),
+            r.seconds_to_read
+                .map(|s| format!("{s:.3}"))
+                .unwrap_or_default(),
             r.resend_count.to_string(),
             r.source.clone(),
         ];
@@ -389,7 +390,7 @@ fn attachment(id: &str, ext: &str) -> String {
 #[utoipa::path(get, path = "/api/v2/exercises/{id}/report.csv", tag = "exercises",
     params(("id" = String, Path, description = "Exercise id", pattern = r"^[a-z0-9][a-z0-9-]{0,63}$")),
     responses(
-        (status = 200, description = "CSV with a header row: exercise_id, exercise_name, run, team_id, team_name, inject_id, title, type, scheduled_tplus, fired_tplus, fired_at, late, lateness_ms, published_at, received_at, displayed_at, read_at, seconds_to_read, resend_count, source (scheduled, live or fire-now)", content_type = "text/csv", body = String),
+        (status = 200, description = "CSV with a header row: exercise_id, exercise_name, run, team_id, inject_id, team_name, title, type, scheduled_tplus, fired_tplus, fired_at, late, lateness_ms, published_at, received_at, displayed_at, read_at, seconds_to_read, resend_count, source (scheduled, live or fire-now)", content_type = "text/csv", body = String),
         (status = 404, description = "No such exercise"),
     ))]
 pub async fn csv(
