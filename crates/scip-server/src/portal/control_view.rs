@@ -104,11 +104,7 @@ impl TeamRow {
 }
 
 fn percent(part: u64, whole: u64) -> u64 {
-    if whole == 0 {
-        0
-    } else {
-        part.min(whole) * 100 / whole
-    }
+    (part.min(whole) * 100).checked_div(whole).unwrap_or(0)
 }
 
 /// A team column of the matrix.

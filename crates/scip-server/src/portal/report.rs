@@ -209,13 +209,11 @@ pub async fn page(
     let log = events.iter().map(|e| log_row(e, &names, now)).collect();
     let deliveries = record_lines(&report, &colours);
     let s = &report.summary;
-    let read_share = if s.delivered == 0 {
-        "–".to_owned()
-    } else {
-        (s.read * 100 / s.delivered).to_string()
-    };
+    let read_share = (s.read * 100)
+        .checked_div(s.delivered)
+        .map_or_else(|| "–".to_owned(), |p| p.to_string());
     let meta = format!(
-        "{} · v{} · {} teams · {}{}",
+        "{} · v{} · {} teams · {} · reached {}",
         scenario.name,
         record.scenario_version,
         report.teams.len(),
@@ -227,7 +225,7 @@ pub async fn page(
             ),
             _ => "not started".to_owned(),
         },
-        format!(" · reached {}", s.clock)
+        s.clock
     );
     let teams = report
         .teams

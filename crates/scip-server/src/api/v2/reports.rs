@@ -90,11 +90,7 @@ pub struct TeamSummary {
 impl TeamSummary {
     /// Read as a percentage of delivered.
     pub fn read_pct(&self) -> u64 {
-        if self.delivered == 0 {
-            0
-        } else {
-            self.read * 100 / self.delivered
-        }
+        (self.read * 100).checked_div(self.delivered).unwrap_or(0)
     }
 }
 
