@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
-use scip_store::Role;
+use scip_engine::LiveEvent;
+use scip_store::{DashboardHealth, DashboardInfo, Role};
 use scip_testkit::browser::Browser;
 
 use crate::portal::import_demo;
@@ -89,7 +90,79 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
     browser
         .wait_for("document.querySelector('[data-live-indicator]').dataset.state === 'online'")
         .await;
+    // Dashboards come up (recorded as the runtime host does) and the teams panel follows
+    // without a reload.
+    browser
+        .eval("window.__sameDocument = true; return true")
+        .await;
+    let exercise = scip_core::ExerciseId::new(id.as_str()).unwrap();
+    let store = app.store();
+    let teams = store.exercise_teams(&exercise).await.unwrap();
+    for (i, team) in teams.iter().enumerate() {
+        let port = 3101 + u16::try_from(i).unwrap();
+        store
+            .update_team_dashboard(
+                &exercise,
+                &team.team_id,
+                &DashboardInfo {
+                    port: Some(port),
+                    url: Some(format!("http://10.20.0.5:{port}/")),
+                    runtime_ref: None,
+                    health: DashboardHealth::Healthy,
+                    detail: None,
+                },
+            )
+            .await
+            .unwrap();
+        store
+            .update_presence(
+                &exercise,
+                &team.team_id,
+                u32::try_from(i % 3).unwrap(),
+                app.app.state.engine.clock.now(),
+            )
+            .await
+            .unwrap();
+    }
+    app.app
+        .state
+        .engine
+        .hub
+        .publish(LiveEvent::DashboardHealth {
+            exercise: id.clone(),
+            team: teams[0].team_id.to_string(),
+            health: "healthy".into(),
+        })
+        .await;
+    browser
+        .wait_for_within(
+            "window.__sameDocument && document.querySelector('#teams-table a[href=\"http://10.20.0.5:3101/\"]')",
+            Duration::from_secs(5),
+        )
+        .await;
     shot(&browser, "exercise-control-deployed").await;
+    let first_team = teams[0].team_id.to_string();
+    browser
+        .client
+        .find(Locator::Css(&format!(
+            "[data-open-dialog='#qr-{first_team}']"
+        )))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for(&format!(
+            "document.querySelector('#qr-{first_team}[open] svg')"
+        ))
+        .await;
+    shot(&browser, "exercise-team-qr").await;
+    browser
+        .eval(&format!(
+            "document.querySelector('#qr-{first_team}').close(); return true"
+        ))
+        .await;
 
     // Start: the page reloads running, and the clock moves.
     browser
@@ -186,9 +259,66 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
         .wait_for("document.querySelector('#live-inject[open]')")
         .await;
     shot(&browser, "exercise-live-inject").await;
+    // Stage two SMS injects in the page, then send them all (through the API, with the
+    // session's CSRF header).
     browser
-        .eval("document.querySelector('#live-inject').close(); return true")
+        .eval("const s = document.querySelector('#live-form select[name=type]'); s.value = 'sms'; s.dispatchEvent(new Event('change')); return true")
         .await;
+    for body in ["First staged message", "Second staged message"] {
+        let from = browser
+            .client
+            .find(Locator::Css("#li-sms-from"))
+            .await
+            .unwrap();
+        from.send_keys("Duty officer").await.unwrap();
+        let text = browser
+            .client
+            .find(Locator::Css("#li-sms-body"))
+            .await
+            .unwrap();
+        text.send_keys(body).await.unwrap();
+        browser
+            .eval("document.querySelector('#live-form input[name=teams][value=\"gov-comms\"]').checked = true; return true")
+            .await;
+        browser
+            .client
+            .find(Locator::Css("[data-stage]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+    browser
+        .wait_for("document.querySelector('[data-staged-count]').textContent === '2'")
+        .await;
+    shot(&browser, "exercise-live-staged").await;
+    browser
+        .client
+        .find(Locator::Css("[data-send-all]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for("!document.querySelector('#live-inject[open]')")
+        .await;
+    let live = app
+        .store()
+        .list_deliveries(&exercise, &scip_store::DeliveryFilter::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|d| d.cause == scip_store::DeliveryCause::Live)
+        .map(|d| d.title)
+        .collect::<Vec<_>>();
+    assert!(
+        live.contains(&"Second staged message".to_owned()),
+        "{live:?}"
+    );
+    assert_eq!(live.len(), 3, "{live:?}");
 
     // The other pages, for review.
     for (path, name) in [

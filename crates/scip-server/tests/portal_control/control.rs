@@ -267,9 +267,9 @@ async fn observers_see_no_buttons_and_are_refused() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn fire_now_resend_and_live_injects_through_the_forms() {
-    let app = TestApp::sqlite().await;
+crate::on_both_databases!(fire_now_resend_and_live_injects_through_the_forms);
+
+async fn fire_now_resend_and_live_injects_through_the_forms(app: TestApp) {
     app.create_scenario(scenario_doc("harbour")).await;
     let mut cole = Session::sign_in(&app, Role::Controller).await;
     let (id, _) = launch(&mut cole, "harbour", "Forms").await;

@@ -28,9 +28,9 @@ async fn csv(app: &TestApp, id: &str, role: Role) -> (StatusCode, String, String
     (status, kind, response.text().await.unwrap())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn report_csv_and_json_have_one_row_per_delivery() {
-    let app = TestApp::sqlite().await;
+crate::on_both_databases!(report_csv_and_json_have_one_row_per_delivery);
+
+async fn report_csv_and_json_have_one_row_per_delivery(app: TestApp) {
     app.create_scenario(scenario_doc("harbour")).await;
     let id = app.launch("harbour").await;
     app.action(&id, "start").await;
