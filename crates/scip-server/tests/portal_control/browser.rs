@@ -215,7 +215,7 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
     // Its cell moves on from scheduled once the broker acknowledges it.
     browser
         .wait_for_within(
-            "window.__sameDocument && document.querySelector('#matrix tr.is-live .cell--published, #matrix tr.is-live .cell--fired')",
+            "window.__sameDocument && document.querySelector('#matrix tr[data-live] .cell--published, #matrix tr[data-live] .cell--fired')",
             Duration::from_secs(5),
         )
         .await;

@@ -377,7 +377,7 @@ async fn fire_now_resend_and_live_injects_through_the_forms(app: TestApp) {
             .all(|d| d.title == "Close the inner channel now." || d.title.contains("Harbour"))
     );
     assert!(
-        page.contains("class=\"is-live\""),
+        page.contains("data-live>"),
         "the live inject is a matrix row"
     );
 
