@@ -1,10 +1,10 @@
-/* SCIP exercise control: live panels, the space key, and the live-inject composer.
+/* SCIP exercise control: live panels and the space key.
  *
  * Live panels: the page holds [data-panel="matrix"] (and controls, teams, upcoming, attention,
  * log). /exercises/{id}/stream sends "changed" {parts: [...]} when something changed; the
  * named panels are fetched again from /exercises/{id}/panels?part=… and swapped in, at most
- * twice a second. "timer" ticks go straight to the clock. A panel holding an open dialog or
- * focus inside a form waits until it is free again. Nothing polls.
+ * twice a second. "timer" ticks go straight to the clock. While a dialog is open, or focus is
+ * in a panel's field, swaps wait. Nothing polls.
  *
  * Space pauses or resumes (clicks the Pause or Resume button on the page). The live-inject
  * composer is composer.js.
@@ -23,7 +23,9 @@
     var running = false;
 
     function busy(panel) {
-      if (panel.querySelector("dialog[open]")) return true;
+      // An open dialog (a QR code, a confirmation whose button must stay in the page) holds
+      // every panel until it closes.
+      if (document.querySelector("dialog[open]")) return true;
       var active = document.activeElement;
       return !!(active && panel.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName));
     }

@@ -623,6 +623,7 @@ pub async fn control_view(
             due_ms(&scenario, record, row.turn, row.at_ms)
         };
         if !waiting.is_empty()
+            && record.runtime.state.is_live()
             && let Some(due) = due
             && due >= elapsed
         {

@@ -320,6 +320,42 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
     );
     assert_eq!(live.len(), 3, "{live:?}");
 
+    // Finish asks first (ui.js confirmation), then the page shows the ended exercise.
+    browser
+        .client
+        .find(Locator::Css("[data-action=finish]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for("document.querySelector('dialog[open] [data-role=confirm]')")
+        .await;
+    shot(&browser, "exercise-confirm-finish").await;
+    browser
+        .client
+        .find(Locator::Css("dialog[open] [data-role=confirm]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    browser
+        .wait_for("document.querySelector('[data-timer]').dataset.state === 'finished'")
+        .await;
+    assert_eq!(
+        app.store()
+            .get_exercise(&exercise)
+            .await
+            .unwrap()
+            .runtime
+            .state,
+        scip_core::engine::ExerciseState::Finished
+    );
+    shot(&browser, "exercise-control-finished").await;
+
     // The other pages, for review.
     for (path, name) in [
         ("/exercises".to_owned(), "exercise-list"),
