@@ -368,6 +368,19 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
         shot(&browser, name).await;
     }
     browser.client.delete_all_cookies().await.unwrap();
+    sign_in(&browser, &app, Role::Observer).await;
+    browser.goto(&app.url(&format!("/exercises/{id}"))).await;
+    browser
+        .wait_for("document.querySelector('[data-control]')")
+        .await;
+    assert_eq!(
+        browser
+            .eval("return document.querySelectorAll('[data-action], #live-form, [data-access-code]').length")
+            .await,
+        serde_json::json!(0)
+    );
+    shot(&browser, "exercise-control-observer").await;
+    browser.client.delete_all_cookies().await.unwrap();
     sign_in(&browser, &app, Role::Admin).await;
     browser.goto(&app.url("/settings")).await;
     browser

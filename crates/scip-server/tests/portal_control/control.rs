@@ -414,3 +414,42 @@ async fn fire_now_resend_and_live_injects_through_the_forms(app: TestApp) {
     );
     assert_eq!(deliveries(&app).await.len(), 5);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_event_log_pages_back() {
+    let app = TestApp::sqlite().await;
+    crate::portal::import_demo(&app).await;
+    let id = app.launch("grey-tide").await;
+    app.action(&id, "start").await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v2/exercises/{id}/seek"),
+            Role::Controller,
+            serde_json::json!({"to": "T+45:00"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let mut olive = Session::sign_in(&app, Role::Observer).await;
+    let page = olive.get(&format!("/exercises/{id}")).await.body;
+    let older = page
+        .split(&format!("href=\"/exercises/{id}?log_before="))
+        .nth(1)
+        .and_then(|rest| rest.split('#').next())
+        .expect("an Older link")
+        .to_owned();
+    let first_page = page.matches("event-log__item ").count();
+    assert_eq!(first_page, 40);
+    let back = olive
+        .get(&format!("/exercises/{id}?log_before={older}"))
+        .await
+        .body;
+    assert!(
+        back.contains(&format!("href=\"/exercises/{id}#log\"")),
+        "a Newest link"
+    );
+    assert!(
+        back.contains("Exercise launched"),
+        "the oldest event is on an older page"
+    );
+    assert!(!page.contains("Exercise launched"));
+}
