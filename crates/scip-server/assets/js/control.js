@@ -57,7 +57,12 @@
       lastRun = Date.now();
       Promise.all(parts.map(function (part) {
         return fetch("/exercises/" + encodeURIComponent(id) + "/panels?part=" + part, { credentials: "same-origin", headers: { Accept: "text/html" } })
-          .then(function (r) { if (!r.ok) throw new Error("HTTP " + r.status); return r.text(); })
+          .then(function (r) {
+            // Signed out meanwhile: the page itself goes to the sign-in form.
+            if (r.redirected) { window.location.reload(); throw new Error("signed out"); }
+            if (!r.ok) throw new Error("HTTP " + r.status);
+            return r.text();
+          })
           .then(function (html) { swap(part, html); })
           .catch(function () { pending[part] = true; });
       })).then(function () { running = false; if (Object.keys(pending).length) schedule(); });
