@@ -78,7 +78,7 @@ impl Modify for Security {
         v2::control::action, v2::control::speed, v2::control::seek, v2::control::live_inject,
         v2::control::fire_now, v2::control::resend,
         v2::deliveries::list, v2::deliveries::get, v2::deliveries::receipts,
-        v2::events::list,
+        v2::events::list, v2::reports::csv, v2::reports::json,
         v2::access::rotate_code, v2::access::team_link,
         v2::team_access::enter_code, v2::team_access::enter_link, v2::team_access::me,
         v2::team_access::receipt, v2::team_access::logout,

@@ -140,6 +140,8 @@ pub fn router(state: AppState) -> Router {
             get(v2::deliveries::receipts),
         )
         .route("/api/v2/exercises/{id}/events", get(v2::events::list))
+        .route("/api/v2/exercises/{id}/report.csv", get(v2::reports::csv))
+        .route("/api/v2/exercises/{id}/report.json", get(v2::reports::json))
         .route("/api/v2/exercises/{id}/teams", get(v2::exercises::teams))
         .route(
             "/api/v2/exercises/{id}/teams/{team}/access-code",

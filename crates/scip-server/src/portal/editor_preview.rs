@@ -49,7 +49,6 @@ struct PreviewPage {
     team_id: String,
     team_name: String,
     colour: TeamColour,
-    public: bool,
     at: String,
     at_error: String,
     turn: Option<u32>,
@@ -159,7 +158,6 @@ pub async fn preview(
         team_id: team.id.to_string(),
         team_name: team.name.clone(),
         colour: TeamColour::parse(&team.color).unwrap_or_default(),
-        public: team.kind == scip_core::TeamKind::Public,
         at: if query.at.trim().is_empty() {
             "end".to_owned()
         } else if at_error.is_empty() {

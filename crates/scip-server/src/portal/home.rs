@@ -55,11 +55,7 @@ impl TeamProgress {
 }
 
 fn percent(part: u64, whole: u64) -> u64 {
-    if whole == 0 {
-        0
-    } else {
-        (part.min(whole) * 100) / whole
-    }
+    (part.min(whole) * 100).checked_div(whole).unwrap_or(0)
 }
 
 /// A finished, stopped or older exercise row.
@@ -109,11 +105,9 @@ struct HomePage {
 
 impl HomePage {
     fn read_share(&self) -> String {
-        if self.delivered == 0 {
-            "–".into()
-        } else {
-            (self.read * 100 / self.delivered).to_string()
-        }
+        (self.read * 100)
+            .checked_div(self.delivered)
+            .map_or_else(|| "–".into(), |share| share.to_string())
     }
 }
 

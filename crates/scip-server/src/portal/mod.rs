@@ -4,20 +4,26 @@
 //! back to the portal with the session's `_csrf` value and redirect (post/redirect/get), with
 //! a flash message carried to the next page. Live pages subscribe to `/portal/...` SSE streams.
 
+mod control;
+mod control_view;
 mod editor;
 mod editor_actions;
 mod editor_form;
 mod editor_inject;
 mod editor_preview;
 mod editor_save;
+mod exercises;
 mod flash;
 mod home;
 mod import;
 mod import_store;
+mod live;
 mod media;
 mod page;
+mod report;
 mod scenarios;
 mod scenarios_new;
+mod settings;
 mod sign_in;
 
 use axum::Router;
@@ -86,4 +92,27 @@ pub fn routes() -> Router<AppState> {
         .route("/media/{name}/delete", post(media::delete))
         .route("/scenarios/{id}/duplicate", post(scenarios::duplicate))
         .route("/scenarios/{id}/delete", post(scenarios::delete))
+        .route("/settings", get(settings::page))
+        .route("/settings/password", post(settings::own_password))
+        .route("/settings/users", post(settings::add_user))
+        .route("/settings/users/{id}", post(settings::change_user))
+        .route("/settings/users/{id}/delete", post(settings::remove_user))
+        .route("/exercises", get(exercises::list))
+        .route(
+            "/exercises/new",
+            get(exercises::new_form).post(exercises::create),
+        )
+        .route("/exercises/{id}", get(control::page))
+        .route("/exercises/{id}/panels", get(control::panel))
+        .route("/exercises/{id}/report", get(report::page))
+        .route("/exercises/{id}/stream", get(live::stream))
+        .route("/exercises/{id}/actions/{action}", post(control::action))
+        .route("/exercises/{id}/speed", post(control::speed))
+        .route("/exercises/{id}/seek", post(control::seek))
+        .route("/exercises/{id}/fire-now", post(control::fire_now))
+        .route("/exercises/{id}/live-inject", post(control::live_inject))
+        .route(
+            "/exercises/{id}/deliveries/{delivery}/resend",
+            post(control::resend),
+        )
 }

@@ -257,18 +257,6 @@ pub fn with_flash(mut shell: PortalShell, flash: Flash) -> PortalShell {
     shell
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_local_paths_are_redirect_targets() {
-        assert!(is_local_path("/exercises/abc"));
-        assert!(!is_local_path("//evil.example/"));
-        assert!(!is_local_path("https://evil.example/"));
-        assert!(!is_local_path("/\\evil.example"));
-    }
-}
 
 /// The clock of an exercise record at wall time `now`, for the timer component.
 pub fn timer_view(
@@ -304,5 +292,18 @@ pub fn wall_time(ms: i64, now: i64) -> String {
             at.hour(),
             at.minute()
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert!(is_local_path("/exercises/abc"));
+        assert!(!is_local_path("//evil.example/"));
+        assert!(!is_local_path("https://evil.example/"));
+        assert!(!is_local_path("/\\evil.example"));
     }
 }

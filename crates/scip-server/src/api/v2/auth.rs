@@ -330,15 +330,27 @@ pub async fn change_password(
     user: CurrentUser,
     ApiJson(body): ApiJson<PasswordBody>,
 ) -> Result<StatusCode, ApiError> {
-    check_new_password(&body.new_password).map_err(|e| ApiError::unprocessable(e.to_string()))?;
+    change_own_password(&state, &user, &body.current_password, &body.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes a user's own password after checking the current one; every session of the
+/// account ends, this one too (the API and the portal's settings page).
+pub async fn change_own_password(
+    state: &AppState,
+    user: &SessionUser,
+    current_password: &str,
+    new_password: &str,
+) -> Result<(), ApiError> {
+    check_new_password(new_password).map_err(|e| ApiError::unprocessable(e.to_string()))?;
     let stored = state
         .store
         .find_user_by_username(&user.user.username)
         .await?
         .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))?;
-    let current = body.current_password.clone();
+    let current = current_password.to_owned();
     let hash = stored.password_hash.clone();
-    let new_password = body.new_password.clone();
+    let new_password = new_password.to_owned();
     let (matches, new_hash) = tokio::task::spawn_blocking(move || {
         (
             verify_password(&current, &hash),
@@ -361,5 +373,5 @@ pub async fn change_password(
         .shared
         .revoke(&user.claims.sid, remaining(&user.claims, unix_now()))
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
 }

@@ -270,20 +270,12 @@ pub async fn detail(
     })
 }
 
-/// Launches an exercise from a scenario version: deployed at T+0, dashboards starting.
-#[utoipa::path(post, path = "/api/v2/exercises", tag = "exercises",
-    request_body = CreateExerciseBody,
-    responses(
-        (status = 201, description = "Launched", body = ExerciseDetailView),
-        (status = 403, description = "Observers cannot launch"),
-        (status = 404, description = "No such scenario or version"),
-        (status = 422, description = "The scenario has errors, or the speed is out of range"),
-    ))]
-pub async fn create(
-    State(state): State<AppState>,
-    user: RequireRole<Controller>,
-    ApiJson(body): ApiJson<CreateExerciseBody>,
-) -> Result<(StatusCode, Json<ExerciseDetailView>), ApiError> {
+/// Checks a launch request and launches the exercise (the API and the portal's launch form).
+pub async fn launch(
+    state: &AppState,
+    actor: &str,
+    body: CreateExerciseBody,
+) -> Result<ExerciseRecord, ApiError> {
     let scenario =
         scenario_id(&body.scenario_id).map_err(|e| ApiError::unprocessable(e.message))?;
     let speed = match body.speed {
@@ -305,10 +297,28 @@ pub async fn create(
             name: body.name,
             speed,
             runtime: state.settings.dashboard_runtime,
-            actor: Some(user.actor().to_owned()),
+            actor: Some(actor.to_owned()),
         })
         .await?;
-    tracing::info!(exercise.id = %record.id, by = user.actor(), "exercise launched");
+    tracing::info!(exercise.id = %record.id, by = actor, "exercise launched");
+    Ok(record)
+}
+
+/// Launches an exercise from a scenario version: deployed at T+0, dashboards starting.
+#[utoipa::path(post, path = "/api/v2/exercises", tag = "exercises",
+    request_body = CreateExerciseBody,
+    responses(
+        (status = 201, description = "Launched", body = ExerciseDetailView),
+        (status = 403, description = "Observers cannot launch"),
+        (status = 404, description = "No such scenario or version"),
+        (status = 422, description = "The scenario has errors, or the speed is out of range"),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: RequireRole<Controller>,
+    ApiJson(body): ApiJson<CreateExerciseBody>,
+) -> Result<(StatusCode, Json<ExerciseDetailView>), ApiError> {
+    let record = launch(&state, user.actor(), body).await?;
     Ok((
         StatusCode::CREATED,
         Json(detail(&state, &record, &user).await?),

@@ -7,7 +7,8 @@
 //! - [`media`]: the media library.
 //! - [`exercises`]: launch, list, read; [`control`]: lifecycle, speed, seek, live injects,
 //!   fire-now, resend; [`deliveries`]: deliveries and receipts; [`events`]: the event log;
-//!   [`access`]: access codes and signed team links.
+//!   [`access`]: access codes and signed team links; [`reports`]: the after-action report
+//!   (CSV and JSON).
 //! - [`team_access`]: participants entering their team.
 //! - [`team_feed`]: the team-scoped feed that dashboard processes and containers read with a
 //!   dashboard token.
@@ -19,6 +20,7 @@ pub mod deliveries;
 pub mod events;
 pub mod exercises;
 pub mod media;
+pub mod reports;
 pub mod scenario_files;
 pub mod scenario_validation;
 pub mod scenario_versions;

@@ -142,6 +142,16 @@ pub async fn create(
     admin: RequireRole<Admin>,
     ApiJson(body): ApiJson<CreateUserBody>,
 ) -> Result<(StatusCode, Json<UserView>), ApiError> {
+    let user = create_user(&state, admin.actor(), body).await?;
+    Ok((StatusCode::CREATED, Json(UserView::from(&user))))
+}
+
+/// Checks and creates an account (the API and the portal's settings page).
+pub async fn create_user(
+    state: &AppState,
+    actor: &str,
+    body: CreateUserBody,
+) -> Result<User, ApiError> {
     check_username(&body.username)?;
     let display_name = match body
         .display_name
@@ -165,8 +175,8 @@ pub async fn create(
             state.engine.clock.now(),
         )
         .await?;
-    tracing::info!(user = %user.username, role = %user.role, by = admin.actor(), "user created");
-    Ok((StatusCode::CREATED, Json(UserView::from(&user))))
+    tracing::info!(user = %user.username, role = %user.role, by = actor, "user created");
+    Ok(user)
 }
 
 /// One account.
@@ -214,12 +224,22 @@ pub async fn update(
     ApiPath(id): ApiPath<String>,
     ApiJson(body): ApiJson<UpdateUserBody>,
 ) -> Result<Json<UserView>, ApiError> {
-    let id = UserId::from(id);
-    let user = state.store.get_user(&id).await?;
+    let user = update_user(&state, admin.actor(), &UserId::from(id), body).await?;
+    Ok(Json(UserView::from(&user)))
+}
+
+/// Changes an account, keeping an enabled administrator (the API and the portal).
+pub async fn update_user(
+    state: &AppState,
+    actor: &str,
+    id: &UserId,
+    body: UpdateUserBody,
+) -> Result<User, ApiError> {
+    let user = state.store.get_user(id).await?;
     let demoted = body.role.is_some_and(|r| r != Role::Admin);
     let disabled = body.disabled == Some(true);
     if demoted || disabled {
-        keep_an_admin(&state, &user).await?;
+        keep_an_admin(state, &user).await?;
     }
     let display_name = body
         .display_name
@@ -232,20 +252,20 @@ pub async fn update(
     };
     let now = state.engine.clock.now();
     if let Some(name) = display_name.filter(|n| !n.is_empty()) {
-        state.store.set_user_display_name(&id, &name, now).await?;
+        state.store.set_user_display_name(id, &name, now).await?;
     }
     if let Some(role) = body.role {
-        state.store.set_user_role(&id, role, now).await?;
+        state.store.set_user_role(id, role, now).await?;
     }
     if let Some(disabled) = body.disabled {
-        state.store.set_user_disabled(&id, disabled, now).await?;
+        state.store.set_user_disabled(id, disabled, now).await?;
     }
     if let Some(hash) = password_hash {
-        state.store.set_user_password_hash(&id, &hash, now).await?;
+        state.store.set_user_password_hash(id, &hash, now).await?;
     }
-    let user = state.store.get_user(&id).await?;
-    tracing::info!(user = %user.username, by = admin.actor(), "user changed");
-    Ok(Json(UserView::from(&user)))
+    let user = state.store.get_user(id).await?;
+    tracing::info!(user = %user.username, by = actor, "user changed");
+    Ok(user)
 }
 
 /// Removes an account.
@@ -262,12 +282,17 @@ pub async fn delete(
     admin: RequireRole<Admin>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let id = UserId::from(id);
-    let user = state.store.get_user(&id).await?;
-    keep_an_admin(&state, &user).await?;
-    state.store.delete_user(&id).await?;
-    tracing::info!(user = %user.username, by = admin.actor(), "user removed");
+    delete_user(&state, admin.actor(), &UserId::from(id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Removes an account unless it is the last enabled administrator; gives the removed account.
+pub async fn delete_user(state: &AppState, actor: &str, id: &UserId) -> Result<User, ApiError> {
+    let user = state.store.get_user(id).await?;
+    keep_an_admin(state, &user).await?;
+    state.store.delete_user(id).await?;
+    tracing::info!(user = %user.username, by = actor, "user removed");
+    Ok(user)
 }
 
 #[cfg(test)]
