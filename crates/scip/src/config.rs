@@ -19,7 +19,7 @@
 //! | `mqtt.host` | `MQTT_HOST` | none: run the embedded broker |
 //! | `mqtt.port` | `MQTT_PORT` | `1883` |
 //! | `mqtt.ws_port` | `MQTT_WS_PORT` | `9001` |
-//! | `mqtt.user` / `mqtt.password` | `MQTT_USER` / `MQTT_PASSWORD` | `scip-engine` / generated |
+//! | `mqtt.user` / `mqtt.password` | `MQTT_USER` / `MQTT_PASSWORD` | the engine's account on an external broker (the embedded broker makes its own) |
 //! | `mqtt.topic_prefix` | `MQTT_TOPIC_PREFIX` | empty (topics start `/exercise/…`) |
 //! | `mosquitto.password_file` | `MOSQUITTO_PASSWORD_FILE` | none |
 //! | `mosquitto.acl_file` | `MOSQUITTO_ACL_FILE` | none |

@@ -257,7 +257,6 @@ pub fn with_flash(mut shell: PortalShell, flash: Flash) -> PortalShell {
     shell
 }
 
-
 /// The clock of an exercise record at wall time `now`, for the timer component.
 pub fn timer_view(
     record: &scip_store::ExerciseRecord,

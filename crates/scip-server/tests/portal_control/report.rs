@@ -150,7 +150,10 @@ async fn the_report_page_shows_totals_teams_deliveries_and_downloads() {
     assert!(body.contains("data-team=\"red\"") && body.contains("data-team=\"blue\""));
     assert!(body.contains("Tug 4 lost steering.") || body.contains("Channel closure"));
     assert!(body.contains("Exercise finished"));
-    assert!(body.contains("data-print") && !body.contains("onclick"), "no inline script");
+    assert!(
+        body.contains("data-print") && !body.contains("onclick"),
+        "no inline script"
+    );
     assert!(!body.contains("The exercise is still live"));
     // The session cookie works for the download too.
     let text = olive
