@@ -139,13 +139,15 @@
     };
     /** Reconnects at once (for a "retry now" button). */
     conn.reconnect = function () { if (!closed) { failures = 0; reopen("connecting"); } };
+    /** Opens a connection made with { deferOpen: true }. */
+    conn.start = function () { if (!source && !closed) open(); };
 
     var events = options.events || {};
     Object.keys(events).forEach(function (name) { (handlers[name] = handlers[name] || []).push(events[name]); });
     window.addEventListener("online", function () { if (conn.state !== "online") conn.reconnect(); });
     window.addEventListener("offline", function () { setState("offline"); });
     setState("connecting");
-    open();
+    if (!options.deferOpen) open();
     return conn;
   }
 
@@ -186,7 +188,9 @@
   function autoConnect() {
     var url = document.body && document.body.getAttribute("data-live-url");
     if (!url) return;
+    // Opened once every deferred script has run: the browser drops events nobody listens to.
     SCIP.live.page = connect(url, {
+      deferOpen: true,
       staleAfterMs: Number(document.body.getAttribute("data-live-stale-ms")) || 0,
       events: {
         timer: function (tick) { if (SCIP.timer) SCIP.timer.updateAll(tick); },
@@ -212,6 +216,13 @@
         reload: function () { window.location.reload(); }
       }
     });
+    afterScripts(SCIP.live.page.start);
+  }
+
+  function afterScripts(fn) {
+    if (document.readyState === "complete") return fn();
+    var done = false, once = function () { if (!done) { done = true; fn(); } };
+    document.addEventListener("DOMContentLoaded", once); window.addEventListener("load", once);
   }
 
   SCIP.live = { connect: connect, insert: insert, labels: LABELS, page: null };
