@@ -279,7 +279,7 @@ async fn a_whole_exercise_from_import_to_report_in_chromium() {
     submit(&dashboard, "button[type=submit]").await;
     settle(
         &dashboard,
-        "location.pathname === '/' && document.querySelector('#feed')",
+        "location.pathname === '/' && document.querySelector('#feed[aria-busy=false]')",
     )
     .await;
     shot(&dashboard, "04-dashboard-waiting").await;
