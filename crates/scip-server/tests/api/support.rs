@@ -84,6 +84,7 @@ impl TestApp {
 
     /// An app on SQLite that hosts the team dashboards itself (embedded, on a random range of
     /// 40 ports on 127.0.0.1), so that browsers can sign in to them.
+    #[allow(dead_code)] // Used by the portal journey, not by every target sharing this file.
     pub async fn with_dashboards() -> Self {
         let first = 20_000 + (rand::random::<u16>() % 40_000);
         let settings = HostSettings {

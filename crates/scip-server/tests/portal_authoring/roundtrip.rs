@@ -86,7 +86,7 @@ fn full_doc() -> serde_json::Value {
             })),
             with(common("v1", 2, "02:00.250", "low"), "media", json!({
                 "title": "CCTV still",
-                "caption": "Camera 3, 02:14.\nGrainy.",
+                "caption": "\nCamera 3, 02:14.\nGrainy.",
                 "x_origin": "v3 import"
             }))
         ]}]
@@ -121,11 +121,10 @@ fn form_fields(html: &str, form_id: &str) -> (String, Vec<Pair>) {
                 let value = attr(&attrs, "value").unwrap_or_default();
                 match kind.as_str() {
                     "submit" | "button" | "reset" | "file" | "image" => {}
-                    "checkbox" | "radio" => {
-                        if attr(&attrs, "checked").is_some() && !disabled {
-                            pairs.push((field, attr(&attrs, "value").unwrap_or("on".into())));
-                        }
+                    "checkbox" | "radio" if attr(&attrs, "checked").is_some() && !disabled => {
+                        pairs.push((field, attr(&attrs, "value").unwrap_or("on".into())));
                     }
+                    "checkbox" | "radio" => {}
                     _ if !disabled => pairs.push((field, value)),
                     _ => {}
                 }
