@@ -16,8 +16,7 @@ use scip_store::{DeliveryCause, DeliveryFilter, Role};
 use scip_testkit::browser::Browser;
 use serde_json::json;
 
-use crate::browser::sign_in;
-use crate::support::TestApp;
+use crate::support::{PASSWORD, TestApp, username};
 
 const SHOTS: &str = "/tmp/shots-journey";
 const EDITED: &str = "Pier 4 closed: ferry aground";
@@ -59,16 +58,25 @@ async fn settle(browser: &Browser, expression: &str) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("timed out waiting for {expression}");
+    let page = browser
+        .client
+        .execute(
+            "return location.href + '\\n' + document.body.innerText.slice(0, 600)",
+            vec![],
+        )
+        .await;
+    panic!("timed out waiting for {expression}; the page: {page:?}");
 }
 
 /// Clicks what submits a form and waits until the next page has loaded.
 async fn submit(browser: &Browser, css: &str) {
     browser.eval("window.__oldPage = true; return true").await;
     click(browser, css).await;
-    browser
-        .wait_for("window.__oldPage === undefined && document.readyState === 'complete'")
-        .await;
+    settle(
+        browser,
+        "window.__oldPage === undefined && document.readyState === 'complete'",
+    )
+    .await;
 }
 
 /// A bundle: two teams in clock mode, injects from T+00:10 to T+03:20 (20 s at ×10).
@@ -169,7 +177,15 @@ async fn a_whole_exercise_from_import_to_report_in_chromium() {
     let zip_path = folder.path().join("journey.zip");
     std::fs::write(&zip_path, bundle_zip()).unwrap();
     let portal = Browser::start_sized(1440, 1800).await;
-    sign_in(&portal, &app, Role::Controller).await;
+    portal.goto(&app.url("/sign-in")).await;
+    type_into(&portal, "#f-username", username(Role::Controller)).await;
+    type_into(&portal, "#f-password", PASSWORD).await;
+    submit(&portal, "button[type=submit]").await;
+    settle(
+        &portal,
+        "location.pathname === '/' && document.querySelector('[data-csrf]')",
+    )
+    .await;
 
     // Import through the import page: a dry run, then Import now.
     portal.goto(&app.url("/scenarios/import")).await;
@@ -182,9 +198,7 @@ async fn a_whole_exercise_from_import_to_report_in_chromium() {
         .await
         .unwrap();
     submit(&portal, "#check-files").await;
-    portal
-        .wait_for("document.querySelector('#import-report')")
-        .await;
+    settle(&portal, "document.querySelector('#import-report')").await;
     assert_eq!(
         portal
             .eval("return document.querySelector('#import-report').dataset.valid")
@@ -193,24 +207,24 @@ async fn a_whole_exercise_from_import_to_report_in_chromium() {
     );
     shot(&portal, "01-import-report").await;
     submit(&portal, "#import-now").await;
-    portal
-        .wait_for(
-            "location.pathname === '/scenarios/journey' && document.querySelector('#timeline')",
-        )
-        .await;
+    settle(
+        &portal,
+        "location.pathname === '/scenarios/journey' && document.querySelector('#timeline')",
+    )
+    .await;
 
     // Edit a1's headline in the editor and save (version 2).
     portal
         .goto(&app.url("/scenarios/journey?team=alpha&inject=a1"))
         .await;
-    portal
-        .wait_for("document.querySelector('#inject-form #f-c_headline')")
-        .await;
+    settle(
+        &portal,
+        "document.querySelector('#inject-form #f-c_headline')",
+    )
+    .await;
     type_into(&portal, "#f-c_headline", EDITED).await;
     submit(&portal, "#save-inject").await;
-    portal
-        .wait_for("document.querySelector('.toast') && document.querySelector('.toast').textContent.includes('Saved as version 2')")
-        .await;
+    settle(&portal, "document.querySelector('.toast') && document.querySelector('.toast').textContent.includes('Saved as version 2')").await;
     shot(&portal, "02-editor-saved").await;
     let (scenario, version) = app
         .store()
@@ -224,17 +238,17 @@ async fn a_whole_exercise_from_import_to_report_in_chromium() {
     portal
         .goto(&app.url("/exercises/new?scenario=journey"))
         .await;
-    portal
-        .wait_for("document.querySelector('#launch-form')")
-        .await;
+    settle(&portal, "document.querySelector('#launch-form')").await;
     portal
         .eval("document.querySelector('#f-speed').value = '10'; return document.querySelector('#f-speed').value")
         .await;
     type_into(&portal, "#f-name", "HARBOUR LIGHT journey").await;
     submit(&portal, "#launch-form button[type=submit]").await;
-    portal
-        .wait_for("document.querySelector('[data-control]') && document.querySelector('[data-action=start]')")
-        .await;
+    settle(
+        &portal,
+        "document.querySelector('[data-control]') && document.querySelector('[data-action=start]')",
+    )
+    .await;
     let id = portal
         .eval("return document.querySelector('[data-control]').dataset.exercise")
         .await
@@ -272,9 +286,7 @@ async fn a_whole_exercise_from_import_to_report_in_chromium() {
 
     let dashboard = Browser::start_sized(1280, 1000).await;
     dashboard.goto(&url).await;
-    dashboard
-        .wait_for("document.querySelector('#f-code')")
-        .await;
+    settle(&dashboard, "document.querySelector('#f-code')").await;
     type_into(&dashboard, "#f-code", &code).await;
     submit(&dashboard, "button[type=submit]").await;
     settle(
@@ -356,9 +368,7 @@ async fn a_whole_exercise_from_import_to_report_in_chromium() {
 
     // A live SMS to both teams from the composer ("Send now").
     click(&portal, "[data-open-dialog='#live-inject']").await;
-    portal
-        .wait_for("document.querySelector('#live-inject[open]')")
-        .await;
+    settle(&portal, "document.querySelector('#live-inject[open]')").await;
     portal
         .eval("const s = document.querySelector('#live-form select[name=type]'); s.value = 'sms'; s.dispatchEvent(new Event('change')); return true")
         .await;
@@ -368,9 +378,7 @@ async fn a_whole_exercise_from_import_to_report_in_chromium() {
     click(&portal, "#live-form input[name=teams][value=bravo]").await;
     shot(&portal, "08-live-inject").await;
     submit(&portal, "button[type=submit][form=live-form]").await;
-    portal
-        .wait_for("document.querySelector('[data-control]')")
-        .await;
+    settle(&portal, "document.querySelector('[data-control]')").await;
     card_with(&dashboard, LIVE).await;
     shot(&dashboard, "09-dashboard-live").await;
     let live: BTreeSet<(String, String)> = app
@@ -388,9 +396,11 @@ async fn a_whole_exercise_from_import_to_report_in_chromium() {
 
     // Finish, confirmed in the dialog.
     click(&portal, "[data-action=finish]").await;
-    portal
-        .wait_for("document.querySelector('dialog[open] [data-role=confirm]')")
-        .await;
+    settle(
+        &portal,
+        "document.querySelector('dialog[open] [data-role=confirm]')",
+    )
+    .await;
     click(&portal, "dialog[open] [data-role=confirm]").await;
     settle(
         &portal,
