@@ -4,6 +4,7 @@
  *   var live = SCIP.live.connect(url, { events: { delivery: fn },  // handlers get (data, event)
  *     indicator: "[data-live-indicator]", resumeParam: "after", staleAfterMs: 0 });  // defaults
  *   live.on("receipt", fn); live.close(); live.reconnect();
+ *   // { startLater: true }: nothing opens until live.start() (handlers can be added first).
  *
  * States: "connecting" → "online"; after a drop "reconnecting", and "offline" when the browser
  * is offline or the server keeps refusing. Indicators get data-state and their
@@ -145,7 +146,12 @@
     window.addEventListener("online", function () { if (conn.state !== "online") conn.reconnect(); });
     window.addEventListener("offline", function () { setState("offline"); });
     setState("connecting");
-    open();
+    if (options.startLater) {
+      /** Opens the connection held back by `startLater` (once). */
+      conn.start = function () { if (!source && !closed) open(); };
+    } else {
+      open();
+    }
     return conn;
   }
 
@@ -187,6 +193,7 @@
     var url = document.body && document.body.getAttribute("data-live-url");
     if (!url) return;
     SCIP.live.page = connect(url, {
+      startLater: true,
       staleAfterMs: Number(document.body.getAttribute("data-live-stale-ms")) || 0,
       events: {
         timer: function (tick) { if (SCIP.timer) SCIP.timer.updateAll(tick); },
@@ -214,6 +221,27 @@
     });
   }
 
+  /* The page connection exists as soon as this script runs, so the page's own deferred scripts
+   * (dashboard.js, control.js, …) can add their handlers; it opens only once they have all run
+   * (DOMContentLoaded, or load when that already passed). Opened earlier, a backlog or the
+   * first state event could arrive while a later script was still downloading, and be lost. */
+  function startPage() {
+    var page = SCIP.live.page;
+    if (page && page.start) page.start();
+  }
+
   SCIP.live = { connect: connect, insert: insert, labels: LABELS, page: null };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", autoConnect); else autoConnect();
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { autoConnect(); startPage(); });
+  } else {
+    autoConnect();
+    if (document.readyState === "complete") {
+      startPage();
+    } else {
+      var started = false;
+      var once = function () { if (!started) { started = true; startPage(); } };
+      document.addEventListener("DOMContentLoaded", once);
+      window.addEventListener("load", once);
+    }
+  }
 })();

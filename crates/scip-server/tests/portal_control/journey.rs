@@ -28,14 +28,7 @@ async fn shot(browser: &Browser, name: &str) {
 }
 
 async fn click(browser: &Browser, css: &str) {
-    browser
-        .client
-        .find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css}: {e}"))
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+    crate::browser::click_live(browser, css).await;
 }
 
 async fn type_into(browser: &Browser, css: &str, text: &str) {
