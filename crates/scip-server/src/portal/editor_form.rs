@@ -175,8 +175,14 @@ impl InjectForm {
         }
     }
 
-    /// The form as posted (`pairs` from the urlencoded body).
+    /// The form as posted (`pairs` from the urlencoded body). Browsers send line breaks as
+    /// CR LF; they are read back as the LF they were rendered from.
     pub fn from_post(pairs: &[(String, String)]) -> Self {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), unify_line_breaks(v)))
+            .collect();
+        let pairs = pairs.as_slice();
         let one = |name: &str| {
             pairs
                 .iter()
@@ -267,7 +273,7 @@ impl InjectForm {
             turn,
             priority,
             content,
-            media: self.media.clone(),
+            media: keep_media_order(&self.media, previous),
             notes: text(&self.notes),
             expected_action: text(&self.expected_action),
         })
@@ -359,6 +365,35 @@ impl InjectForm {
             self.general.push(message);
         }
     }
+}
+
+/// Line breaks as LF (`\r\n` and lone `\r` become `\n`).
+fn unify_line_breaks(value: &str) -> String {
+    if value.contains('\r') {
+        value.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        value.to_owned()
+    }
+}
+
+/// The attached media in the order the inject had them (the picker lists the library's
+/// order), newly attached ones after, in the order posted.
+fn keep_media_order(posted: &[String], previous: Option<&Inject>) -> Vec<String> {
+    let mut media: Vec<String> = previous
+        .map(|p| {
+            p.media
+                .iter()
+                .filter(|m| posted.contains(m))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    for name in posted {
+        if !media.contains(name) {
+            media.push(name.clone());
+        }
+    }
+    media
 }
 
 fn field_of(spec: &FieldSpec, value: String) -> ContentField {

@@ -10,6 +10,8 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Method, RequestBuilder, StatusCode};
 use scip_server::app::{AppConfig, MqttSetup, Role as AppRole, RunningApp};
+use scip_server::runtime::host::{DashboardManager, HostSettings};
+use scip_server::runtime::ports::PortRange;
 use scip_server::state::ServerSettings;
 use scip_store::{NewUser, Role};
 use serde_json::{Value, json};
@@ -80,8 +82,38 @@ impl TestApp {
         .await
     }
 
+    /// An app on SQLite that hosts the team dashboards itself (embedded, on a random range of
+    /// 40 ports on 127.0.0.1), so that browsers can sign in to them.
+    #[allow(dead_code)] // Used by the portal journey, not by every target sharing this file.
+    pub async fn with_dashboards() -> Self {
+        let first = 20_000 + (rand::random::<u16>() % 40_000);
+        let settings = HostSettings {
+            port_range: PortRange::new(first, first + 39).unwrap(),
+            public_host: "127.0.0.1".into(),
+            secure_cookies: false,
+            process: None,
+            docker: None,
+            health_every: Duration::from_millis(200),
+        };
+        Self::spawn_hosted(
+            Db::Sqlite(tempfile::tempdir().unwrap()),
+            |config| config.settings.public_host = "127.0.0.1".into(),
+            Some(settings),
+        )
+        .await
+    }
+
     /// An app with adjusted configuration.
     pub async fn spawn(db: Db, adjust: impl FnOnce(&mut AppConfig)) -> Self {
+        Self::spawn_hosted(db, adjust, None).await
+    }
+
+    /// An app with adjusted configuration, hosting dashboards when `dashboards` is given.
+    async fn spawn_hosted(
+        db: Db,
+        adjust: impl FnOnce(&mut AppConfig),
+        dashboards: Option<HostSettings>,
+    ) -> Self {
         let media_dir = tempfile::tempdir().unwrap();
         let mut config = AppConfig {
             role: AppRole::All,
@@ -106,9 +138,17 @@ impl TestApp {
             owner: "api-tests".into(),
         };
         adjust(&mut config);
-        let app = RunningApp::start_without_dashboards(config.clone())
+        let app = match dashboards {
+            Some(settings) => RunningApp::start_with_host(
+                config.clone(),
+                DashboardManager::factory(settings, |_| {}),
+            )
             .await
-            .unwrap();
+            .unwrap(),
+            None => RunningApp::start_without_dashboards(config.clone())
+                .await
+                .unwrap(),
+        };
         let store = app.state.store.clone();
         for role in Role::ALL {
             store

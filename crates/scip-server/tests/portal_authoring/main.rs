@@ -12,4 +12,5 @@ mod import;
 mod media;
 mod portal;
 mod roles;
+mod roundtrip;
 mod scenarios;

@@ -20,6 +20,22 @@ async fn shot(browser: &Browser, name: &str) {
     std::fs::write(format!("{SHOTS}/{name}.png"), png).unwrap();
 }
 
+/// Finds and clicks `css`, again when a live panel swap replaced the element in between.
+pub async fn click_live(browser: &Browser, css: &str) {
+    let mut last = String::new();
+    for _ in 0..20 {
+        match browser.client.find(Locator::Css(css)).await {
+            Ok(element) => match element.click().await {
+                Ok(()) => return,
+                Err(e) => last = e.to_string(),
+            },
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("cannot click {css}: {last}");
+}
+
 /// Signs in through the sign-in page.
 pub async fn sign_in(browser: &Browser, app: &TestApp, role: Role) {
     browser.goto(&app.url("/sign-in")).await;
@@ -165,14 +181,7 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
         .await;
 
     // Start: the page reloads running, and the clock moves.
-    browser
-        .client
-        .find(Locator::Css("[data-action=start]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_live(&browser, "[data-action=start]").await;
     browser
         .wait_for("document.querySelector('[data-action=pause]')")
         .await;
@@ -247,14 +256,7 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
     );
 
     // The live-inject composer.
-    browser
-        .client
-        .find(Locator::Css("[data-open-dialog='#live-inject']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_live(&browser, "[data-open-dialog='#live-inject']").await;
     browser
         .wait_for("document.querySelector('#live-inject[open]')")
         .await;
@@ -293,14 +295,7 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
         .wait_for("document.querySelector('[data-staged-count]').textContent === '2'")
         .await;
     shot(&browser, "exercise-live-staged").await;
-    browser
-        .client
-        .find(Locator::Css("[data-send-all]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_live(&browser, "[data-send-all]").await;
     browser
         .wait_for("!document.querySelector('#live-inject[open]')")
         .await;
@@ -321,26 +316,12 @@ async fn a_controller_launches_starts_watches_and_pauses_in_chromium() {
     assert_eq!(live.len(), 3, "{live:?}");
 
     // Finish asks first (ui.js confirmation), then the page shows the ended exercise.
-    browser
-        .client
-        .find(Locator::Css("[data-action=finish]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_live(&browser, "[data-action=finish]").await;
     browser
         .wait_for("document.querySelector('dialog[open] [data-role=confirm]')")
         .await;
     shot(&browser, "exercise-confirm-finish").await;
-    browser
-        .client
-        .find(Locator::Css("dialog[open] [data-role=confirm]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click_live(&browser, "dialog[open] [data-role=confirm]").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     browser
         .wait_for("document.querySelector('[data-timer]').dataset.state === 'finished'")

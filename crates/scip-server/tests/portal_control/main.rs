@@ -9,6 +9,7 @@ mod support;
 
 mod browser;
 mod control;
+mod journey;
 mod portal;
 mod report;
 mod settings;
