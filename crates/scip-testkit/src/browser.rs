@@ -121,17 +121,31 @@ impl Browser {
               if (performance.now() - started > limit) return done(null);
               setTimeout(poll, 20);
             })();"##;
-        let limit = u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX);
-        let value = self
-            .client
-            .execute_async(script, vec![json!(expression), json!(limit)])
-            .await
-            .unwrap_or_else(|e| panic!("waiting for {expression}: {e}"));
-        assert!(
-            !value.is_null(),
-            "timed out after {timeout:?} waiting for: {expression}"
-        );
-        value
+        // A page load (a form post, a reload) ends the script early with an error: the wait
+        // then starts again in the new page, within the same overall time.
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let limit = u64::try_from(left.as_millis()).unwrap_or(u64::MAX);
+            match self
+                .client
+                .execute_async(script, vec![json!(expression), json!(limit)])
+                .await
+            {
+                Ok(value) => {
+                    assert!(
+                        !value.is_null(),
+                        "timed out after {timeout:?} waiting for: {expression}"
+                    );
+                    return value;
+                }
+                Err(e) if std::time::Instant::now() < deadline => {
+                    let _interrupted_by_a_page_load = e;
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("waiting for {expression}: {e}"),
+            }
+        }
     }
 
     /// [`Browser::wait_for_within`] with [`DEFAULT_WAIT`].
