@@ -27,6 +27,8 @@ pub struct LatencyBar {
     pub colour: TeamColour,
     /// Bar length, % of the slowest team.
     pub pct: u64,
+    /// False when the team has read nothing yet: no bar is drawn.
+    pub measured: bool,
     /// `46 s`.
     pub text: String,
 }
@@ -150,6 +152,7 @@ pub async fn page(
                 Some(s) if slowest > 0.0 => ((s / slowest) * 100.0).round() as u64,
                 _ => 0,
             },
+            measured: t.median_seconds_to_read.is_some(),
             text: duration_text(t.median_seconds_to_read),
         })
         .collect();
