@@ -6,12 +6,16 @@
 //! every delivery, and Ctrl-C stops the demo within five seconds.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common {
+    pub mod demo_block;
+}
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+use common::demo_block::{interrupt_and_wait, spawn_and_read_block};
 
 use fantoccini::Locator;
 use scip_bus::payload::DeliveryPayload;
@@ -84,10 +88,11 @@ fn parse_block(lines: &[String]) -> Block {
     }
 }
 
-/// Starts the demo and returns it with the lines of its block.
+/// Starts the demo and returns it with its block.
 fn start_demo(data: &Path, ports: &Ports) -> (Child, Block) {
     let range_start = 20_000 + (std::process::id() % 400) as u16 * 100;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_scip"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scip"));
+    command
         .args([
             "demo",
             "--speed",
@@ -114,32 +119,8 @@ fn start_demo(data: &Path, ports: &Ports) -> (Child, Block) {
         .env_remove("MQTT_HOST")
         .env_remove("LOG_LEVEL")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            println!("demo | {line}");
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(90);
-    let mut rules = 0;
-    while rules < 3 {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("scip demo printed its block within 90 s");
-        if line.starts_with('─') {
-            rules += 1;
-        }
-        lines.push(line);
-    }
+        .stderr(Stdio::inherit());
+    let (child, lines) = spawn_and_read_block(command);
     (child, parse_block(&lines))
 }
 
@@ -476,20 +457,6 @@ async fn the_demo_runs_a_whole_exercise_end_to_end() {
 
     // Ctrl-C stops the demo cleanly within five seconds.
     cancel.cancel();
-    let stopped = Instant::now();
-    Command::new("kill")
-        .args(["-INT", &demo.id().to_string()])
-        .status()
-        .unwrap();
-    let status = loop {
-        if let Some(status) = demo.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            stopped.elapsed() < Duration::from_secs(5),
-            "scip demo did not stop within 5 s of Ctrl-C"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = interrupt_and_wait(&mut demo, Duration::from_secs(5));
     assert!(status.success(), "scip demo exited with {status}");
 }

@@ -2,11 +2,15 @@
 //! the flag that changes it, and a second run reuses the data folder and says so.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader};
+mod common {
+    pub mod demo_block;
+}
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::demo_block::{interrupt_and_wait, spawn_and_read_block};
 
 fn demo(data: &Path, api_port: u16) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_scip"));
@@ -37,43 +41,15 @@ fn demo(data: &Path, api_port: u16) -> Command {
 
 /// Runs the demo until it has printed its block, then stops it with Ctrl-C; returns the block.
 fn run_once(data: &Path) -> String {
-    let mut child: Child = demo(data, scip_testkit::free_port())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut block = String::new();
-    let mut rules = 0;
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while rules < 3 {
-        let line = rx
-            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-            .expect("the demo printed its block");
-        if line.starts_with('─') {
-            rules += 1;
-        }
-        block.push_str(&line);
-        block.push('\n');
-    }
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let status = child.wait().unwrap();
+    let mut command = demo(data, scip_testkit::free_port());
+    command.stderr(Stdio::null());
+    let (mut child, lines) = spawn_and_read_block(command);
+    let status = interrupt_and_wait(&mut child, Duration::from_secs(5));
     assert!(
         status.success(),
         "the demo stops cleanly on Ctrl-C: {status}"
     );
-    block
+    lines.join("\n")
 }
 
 #[test]

@@ -219,6 +219,8 @@ async fn demo(config: &Config, speed: Speed, start: bool) -> anyhow::Result<Exit
             .await?;
         notes.push("exercise started".into());
     }
+    // Listen for Ctrl-C before saying we are ready.
+    let stop = shutdown_signal();
     print_block(
         config,
         &app,
@@ -232,7 +234,7 @@ async fn demo(config: &Config, speed: Speed, start: bool) -> anyhow::Result<Exit
 
     let cancel = app.cancel_token();
     tokio::spawn(async move {
-        shutdown_signal().await;
+        stop.await;
         eprintln!("\nstopping SCIP…");
         cancel.cancel();
     });
