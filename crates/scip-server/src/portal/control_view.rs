@@ -12,7 +12,7 @@ use scip_store::{
     EventRecord, ExerciseRecord, Paging,
 };
 
-use super::page::{PageError, PortalUser, timer_view, wall_time};
+use super::page::{PageError, PortalUser, percent, timer_view, wall_time};
 use crate::api::v2::exercises::detail;
 use crate::auth::session::unix_now;
 use crate::auth::team::issue_team_link;
@@ -101,10 +101,6 @@ impl TeamRow {
             _ => "badge--state-paused",
         }
     }
-}
-
-fn percent(part: u64, whole: u64) -> u64 {
-    (part.min(whole) * 100).checked_div(whole).unwrap_or(0)
 }
 
 /// A team column of the matrix.

@@ -7,7 +7,9 @@ use scip_core::engine::ExerciseState;
 use scip_store::{ExerciseRecord, Paging};
 
 use super::flash::FlashCookie;
-use super::page::{PageResult, PortalUser, page_response, portal_shell, timer_view, wall_time};
+use super::page::{
+    PageResult, PortalUser, page_response, percent, portal_shell, share_text, timer_view, wall_time,
+};
 use crate::api::v2::exercises::{ExerciseTeamView, team_views};
 use crate::view::{Badge, PortalSection, PortalShell, TeamColour, TimerView};
 
@@ -52,10 +54,6 @@ impl TeamProgress {
     pub fn read_pct(&self) -> u64 {
         percent(self.read, self.total)
     }
-}
-
-fn percent(part: u64, whole: u64) -> u64 {
-    (part.min(whole) * 100).checked_div(whole).unwrap_or(0)
 }
 
 /// A finished, stopped or older exercise row.
@@ -105,9 +103,7 @@ struct HomePage {
 
 impl HomePage {
     fn read_share(&self) -> String {
-        (self.read * 100)
-            .checked_div(self.delivered)
-            .map_or_else(|| "–".into(), |share| share.to_string())
+        share_text(self.read, self.delivered)
     }
 }
 

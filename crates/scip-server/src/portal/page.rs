@@ -294,9 +294,30 @@ pub fn wall_time(ms: i64, now: i64) -> String {
     }
 }
 
+/// `part` as a whole percentage of `whole`, at most 100; 0 when `whole` is 0 (progress bars).
+pub fn percent(part: u64, whole: u64) -> u64 {
+    (part.min(whole) * 100).checked_div(whole).unwrap_or(0)
+}
+
+/// `part` as a percentage of `whole` for display, `–` when there is nothing to divide by.
+pub fn share_text(part: u64, whole: u64) -> String {
+    (part * 100)
+        .checked_div(whole)
+        .map_or_else(|| "–".to_owned(), |share| share.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages_are_bounded_and_never_divide_by_zero() {
+        assert_eq!(percent(3, 4), 75);
+        assert_eq!(percent(5, 4), 100);
+        assert_eq!(percent(1, 0), 0);
+        assert_eq!(share_text(1, 3), "33");
+        assert_eq!(share_text(0, 0), "–");
+    }
 
     #[test]
     fn only_local_paths_are_redirect_targets() {

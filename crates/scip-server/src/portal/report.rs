@@ -212,9 +212,7 @@ pub async fn page(
     let log = events.iter().map(|e| log_row(e, &names, now)).collect();
     let deliveries = record_lines(&report, &colours);
     let s = &report.summary;
-    let read_share = (s.read * 100)
-        .checked_div(s.delivered)
-        .map_or_else(|| "–".to_owned(), |p| p.to_string());
+    let read_share = super::page::share_text(s.read, s.delivered);
     let meta = format!(
         "{} · v{} · {} teams · {} · reached {}",
         scenario.name,
