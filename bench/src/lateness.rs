@@ -40,8 +40,20 @@ use tokio_util::sync::CancellationToken;
     about = "Measure SCIP's fire lateness: scheduled instant → received by an MQTT subscriber"
 )]
 struct Cli {
+    /// How the measuring subscribers connect.
+    #[arg(long, value_enum, global = true, default_value_t = Subscribers::One)]
+    subscribers: Subscribers,
     #[command(subcommand)]
     what: What,
+}
+
+/// How the measuring subscribers connect.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Debug)]
+enum Subscribers {
+    /// One connection per team, subscribed to its feed, as team dashboards are.
+    PerTeam,
+    /// One connection subscribed to every team's feed.
+    One,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum, Debug)]
@@ -96,6 +108,7 @@ struct Case {
     gap_ms: u64,
     broker: BrokerKind,
     postgres: Option<String>,
+    subscribers: Subscribers,
 }
 
 #[derive(Debug)]
@@ -259,15 +272,6 @@ async fn measure(case: Case) -> anyhow::Result<Outcome> {
     };
 
     let cancel = CancellationToken::new();
-    let mut subscriber_config =
-        ClientConfig::tcp("127.0.0.1", port, "bench-subscriber").credentials(user, password);
-    subscriber_config.inbox_capacity = 200_000;
-    let (subscriber, mut inbox) = MqttClient::start(subscriber_config, cancel.clone())?;
-    subscriber.wait_connected().await?;
-    subscriber
-        .subscribe(&layout.all_teams_filter(TopicKind::Feed), Qos::AtLeastOnce)
-        .await?;
-
     let s = scenario(&case);
     let expected = s.inject_count();
     let state = app.state.clone();
@@ -286,6 +290,36 @@ async fn measure(case: Case) -> anyhow::Result<Outcome> {
             actor: Some("bench".into()),
         })
         .await?;
+    // Subscribers as dashboards have them: one connection per team, each stamping what it
+    // reads; or one connection reading every team's feed. Stamped messages meet in one queue.
+    let (stamped_tx, mut stamped) = tokio::sync::mpsc::unbounded_channel::<(u64, Vec<u8>)>();
+    let filters: Vec<String> = match case.subscribers {
+        Subscribers::PerTeam => s
+            .teams
+            .iter()
+            .map(|t| layout.feed(&record.id, &t.id))
+            .collect(),
+        Subscribers::One => vec![layout.all_teams_filter(TopicKind::Feed)],
+    };
+    let mut subscribers = Vec::with_capacity(filters.len());
+    for (i, filter) in filters.iter().enumerate() {
+        let mut config = ClientConfig::tcp("127.0.0.1", port, format!("bench-subscriber-{i}"))
+            .credentials(user.clone(), password.clone());
+        config.inbox_capacity = 200_000;
+        let (client, mut inbox) = MqttClient::start(config, cancel.clone())?;
+        client.wait_connected().await?;
+        client.subscribe(filter, Qos::AtLeastOnce).await?;
+        let tx = stamped_tx.clone();
+        tokio::spawn(async move {
+            while let Some(msg) = inbox.recv().await {
+                if tx.send((now_us(), msg.payload)).is_err() {
+                    return;
+                }
+            }
+        });
+        subscribers.push(client);
+    }
+    drop(stamped_tx);
     // Let the orchestrator take the exercise before the clock starts.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let started = state
@@ -300,31 +334,31 @@ async fn measure(case: Case) -> anyhow::Result<Outcome> {
         .context("clock not running")?;
     let start_us = since_ms as u64 * 1_000;
 
-    let mut arrivals: HashMap<(String, u64), (u64, u64)> = HashMap::with_capacity(expected);
-    let mut duplicates = 0;
+    // Messages are only stamped and kept while they arrive; parsing waits until the end.
+    let mut raw: Vec<(u64, Vec<u8>)> = Vec::with_capacity(expected);
     let last_due_ms = case.first_ms + case.gap_ms * (case.per_team as u64).saturating_sub(1);
     let deadline =
         tokio::time::Instant::now() + Duration::from_millis(last_due_ms) + Duration::from_secs(20);
-    while arrivals.len() < expected {
-        match tokio::time::timeout_at(deadline, inbox.recv()).await {
-            Ok(Some(msg)) => {
-                let received = now_us();
-                let p = DeliveryPayload::parse(&msg.payload)?;
-                let due_us = start_us + p.scheduled_ms.unwrap_or(0) * 1_000;
-                if arrivals
-                    .insert((p.team_id.to_string(), p.seq), (due_us, received))
-                    .is_some()
-                {
-                    duplicates += 1;
-                }
-            }
+    while raw.len() < expected {
+        match tokio::time::timeout_at(deadline, stamped.recv()).await {
+            Ok(Some(stamped)) => raw.push(stamped),
             _ => break,
         }
     }
-    // Anything arriving a little later is a duplicate worth counting.
-    while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_millis(300), inbox.recv()).await {
-        if let Ok(p) = DeliveryPayload::parse(&msg.payload)
-            && arrivals.contains_key(&(p.team_id.to_string(), p.seq))
+    // Anything arriving a little later is a duplicate (or a straggler) worth counting.
+    while let Ok(Some(late)) =
+        tokio::time::timeout(Duration::from_millis(300), stamped.recv()).await
+    {
+        raw.push(late);
+    }
+    let mut arrivals: HashMap<(String, u64), (u64, u64)> = HashMap::with_capacity(expected);
+    let mut duplicates = 0;
+    for (received, payload) in raw {
+        let p = DeliveryPayload::parse(&payload)?;
+        let due_us = start_us + p.scheduled_ms.unwrap_or(0) * 1_000;
+        if arrivals
+            .insert((p.team_id.to_string(), p.seq), (due_us, received))
+            .is_some()
         {
             duplicates += 1;
         }
@@ -402,6 +436,7 @@ fn steady(
         gap_ms,
         broker,
         postgres,
+        subscribers: Subscribers::One,
     }
 }
 
@@ -414,6 +449,7 @@ fn burst(count: usize, teams: usize, broker: BrokerKind, postgres: Option<String
         gap_ms: 0,
         broker,
         postgres,
+        subscribers: Subscribers::One,
     }
 }
 
@@ -471,7 +507,8 @@ fn main() -> anyhow::Result<()> {
             }
         };
         header();
-        for case in cases {
+        for mut case in cases {
+            case.subscribers = cli.subscribers;
             let outcome = measure(case).await?;
             row(&outcome);
         }

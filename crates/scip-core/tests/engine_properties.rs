@@ -225,7 +225,14 @@ proptest! {
                     if let Some(deadline) = engine.next_deadline(now) {
                         prop_assert!(deadline >= now || deadline == now);
                     }
+                    let only_fires = engine.only_fires_at(now);
                     let fx = engine.poll(now);
+                    if only_fires {
+                        prop_assert!(
+                            fx.iter().all(|e| matches!(e, Effect::Fire(_))),
+                            "only_fires_at promised firings only, poll gave {fx:?}"
+                        );
+                    }
                     obs.see(&engine, now, &fx, false);
                     (None, false)
                 }

@@ -172,6 +172,36 @@ fn clock_mode_completes_after_the_last_inject_and_grace() {
 }
 
 #[test]
+fn firings_may_be_committed_ahead_but_a_completion_may_not() {
+    let mut e = engine(&clock_scenario());
+    assert!(!e.only_fires_at(0), "nothing fires before the start");
+    e.apply(Command::Start, 0).unwrap();
+    assert!(e.only_fires_at(10_000));
+    // The last inject leaves the grace before the exercise completes.
+    assert!(e.only_fires_at(20_000));
+    assert!(!e.only_fires_at(22_000));
+    let mut no_grace = Engine::new(
+        Plan::from_scenario(&clock_scenario()),
+        Runtime::deployed(Speed::NORMAL),
+        EngineSettings { turn_grace_ms: 0 },
+        [],
+    );
+    no_grace.apply(Command::Start, 0).unwrap();
+    no_grace.poll(10_000);
+    // With no grace, the last inject and the completion share an instant.
+    assert!(!no_grace.only_fires_at(20_000));
+    assert_eq!(
+        announced(&no_grace.poll(20_000)),
+        [
+            Announcement::Paused { auto: true },
+            Announcement::ExerciseComplete { turn: None }
+        ]
+    );
+    e.apply(Command::Pause, 15_000).unwrap();
+    assert!(!e.only_fires_at(20_000), "a held clock fires nothing");
+}
+
+#[test]
 fn turns_pause_after_grace_and_next_turn_counts_from_its_start() {
     let mut e = engine(&turn_scenario());
     let fx = e.apply(Command::Start, 0).unwrap();

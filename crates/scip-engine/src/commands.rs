@@ -71,7 +71,11 @@ impl EngineHandle {
                 self.settings(&record),
                 done,
             );
-            let now = self.clock.now();
+            // The owning engine commits firings a little ahead of their instant (see
+            // `runner`). A command lands no earlier than the last of them, so the exercise
+            // clock never reads less than the due time of anything already committed.
+            let committed_through = self.store.last_fired_at(exercise).await?;
+            let now = committed_through.map_or(self.clock.now(), |t| t.max(self.clock.now()));
             let command = match &request {
                 Request::Control(c) => c.clone(),
                 Request::LiveInject { .. } => Command::LiveInject,
@@ -187,6 +191,7 @@ impl EngineHandle {
             team: found.team_id.clone(),
             seq: found.seq,
             payload: found.payload.clone(),
+            fired_at: found.fired_at,
         };
         let outcome = StepOutcome {
             version: record.version,

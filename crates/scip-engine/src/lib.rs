@@ -5,7 +5,8 @@
 //! - [`orchestrator`]: which exercises this process drives (leases), one [`runner`] each.
 //! - [`runner`]: sleeps until the next due instant, fires, commits one store step.
 //! - [`step`]: engine effects → store step (deliveries with payloads, skips, events).
-//! - [`relay`]: the outbox publisher (QoS 1, marked on PUBACK, retried with back-off).
+//! - [`relay`]: the outbox publisher (at each delivery's instant, QoS 1, marked on PUBACK,
+//!   retried with back-off).
 //! - [`inbound`]: receipts and presence from dashboards.
 //! - [`announce`]: control messages, retained timer and status.
 //! - [`credentials`]: MQTT credentials of team dashboards (embedded broker or Mosquitto).
@@ -46,12 +47,19 @@ pub use step::LiveContent;
 pub struct EngineConfig {
     /// Default turn grace for new exercises, exercise ms.
     pub turn_grace_ms: u64,
+    /// How long before their instant due injects are committed, wall ms (see [`runner`]).
+    pub commit_ahead_ms: u64,
 }
+
+/// The default [`EngineConfig::commit_ahead_ms`]: well above a commit's time under load,
+/// well below anything a controller would notice a command waiting for.
+pub const DEFAULT_COMMIT_AHEAD_MS: u64 = 50;
 
 impl Default for EngineConfig {
     fn default() -> Self {
         Self {
             turn_grace_ms: scip_core::engine::DEFAULT_TURN_GRACE_MS,
+            commit_ahead_ms: DEFAULT_COMMIT_AHEAD_MS,
         }
     }
 }

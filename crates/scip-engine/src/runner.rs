@@ -2,6 +2,14 @@
 //! polling loop) or until something changes, fires every due inject through one store step,
 //! hands the deliveries to the relay, and keeps the retained timer and status fresh.
 //!
+//! Firings are committed up to [`EngineConfig::commit_ahead_ms`](crate::EngineConfig) before
+//! their instant and published at it by the relay, so the commit (one transaction holding
+//! every team's delivery and event, the slow part of a firing) is not part of an inject's
+//! lateness. Only a step that does nothing but fire is committed ahead; a completion
+//! (auto-pause, end of exercise) is committed at its instant. Commands land no earlier than
+//! the last committed instant (`commands`), so a pause in the window cannot leave a delivery
+//! after the clock.
+//!
 //! Anything it cannot commit (the database is down, another process changed the exercise) is
 //! thrown away and re-derived from the store, so what fired is always what was committed.
 
@@ -95,50 +103,36 @@ impl Runner {
             (self.record.runtime.state == ExerciseState::Running).then_some(now + TIMER_EVERY_MS);
     }
 
-    /// The next instant something is due: an inject or the timer.
-    fn wake_at(&self, now: WallMs) -> Option<WallMs> {
-        [self.engine.next_deadline(now), self.next_timer]
-            .into_iter()
-            .flatten()
-            .min()
+    fn commit_ahead(&self) -> WallMs {
+        WallMs::try_from(self.handle.config.commit_ahead_ms).unwrap_or(0)
     }
 
-    /// Fires what is due and commits it. On a conflict or a storage failure the engine is
-    /// rebuilt from the store.
+    /// The next instant the runner has work: committing injects ahead of their instant,
+    /// anything else due (a completion) at its instant, or the timer.
+    fn wake_at(&self, now: WallMs) -> Option<WallMs> {
+        let engine_work = self.engine.next_deadline(now).map(|due| {
+            if self.engine.only_fires_at(due) {
+                due - self.commit_ahead()
+            } else {
+                due
+            }
+        });
+        [engine_work, self.next_timer].into_iter().flatten().min()
+    }
+
+    /// Fires what is due now, then commits ahead the firings due within the commit-ahead
+    /// window, one instant at a time, and refreshes the timer when it is time. On a conflict or a
+    /// storage failure the engine is rebuilt from the store.
     async fn tick(&mut self) -> Result<(), EngineError> {
         let now = self.handle.clock.now();
-        let effects = self.engine.poll(now);
-        if !effects.is_empty() {
-            let runtime = *self.engine.runtime();
-            let step = step_from_effects(
-                &self.record,
-                &self.scenario,
-                runtime,
-                &effects,
-                "engine",
-                now,
-            )?;
-            match self.handle.store.apply_step(step).await {
-                Ok(outcome) => {
-                    self.record.runtime = runtime;
-                    self.record.version = outcome.version;
-                    self.last_event_seq = outcome.last_event_seq;
-                    self.handle.after_commit(&self.record, &outcome).await;
-                    self.handle.announce(&self.record, &effects).await;
-                    if runtime.state != ExerciseState::Running {
-                        self.next_timer = None;
-                    }
-                    self.status.send_replace(self.record.clone());
-                }
-                Err(StoreError::Conflict { .. }) => {
-                    self.reload().await?;
-                    return Ok(());
-                }
-                Err(e) => {
-                    warn!(exercise.id = %self.record.id, error = %e, "could not commit due injects; will retry");
-                    return Err(e.into());
-                }
-            }
+        let mut progressing = self.fire(now).await?;
+        while progressing
+            && let Some(due) = self.engine.next_deadline(now)
+            && due > now
+            && due <= now + self.commit_ahead()
+            && self.engine.only_fires_at(due)
+        {
+            progressing = self.fire(due).await?;
         }
         if let Some(at) = self.next_timer
             && now >= at
@@ -149,6 +143,47 @@ impl Runner {
                 .map(|t| t.max(now + 1));
         }
         Ok(())
+    }
+
+    /// Polls the engine at `at` (now, or an instant shortly ahead whose polling only fires
+    /// injects) and commits what it gives as one step; the relay publishes the deliveries
+    /// at `at`. False when the exercise changed under it and was reloaded instead.
+    async fn fire(&mut self, at: WallMs) -> Result<bool, EngineError> {
+        let effects = self.engine.poll(at);
+        if effects.is_empty() {
+            return Ok(true);
+        }
+        let runtime = *self.engine.runtime();
+        let step = step_from_effects(
+            &self.record,
+            &self.scenario,
+            runtime,
+            &effects,
+            "engine",
+            at,
+        )?;
+        match self.handle.store.apply_step(step).await {
+            Ok(outcome) => {
+                self.record.runtime = runtime;
+                self.record.version = outcome.version;
+                self.last_event_seq = outcome.last_event_seq;
+                self.handle.after_commit(&self.record, &outcome).await;
+                self.handle.announce(&self.record, &effects).await;
+                if runtime.state != ExerciseState::Running {
+                    self.next_timer = None;
+                }
+                self.status.send_replace(self.record.clone());
+                Ok(true)
+            }
+            Err(StoreError::Conflict { .. }) => {
+                self.reload().await?;
+                Ok(false)
+            }
+            Err(e) => {
+                warn!(exercise.id = %self.record.id, error = %e, "could not commit due injects; will retry");
+                Err(e.into())
+            }
+        }
     }
 
     fn mark_status_dirty(&mut self) {
@@ -206,7 +241,7 @@ pub async fn run_exercise(
         };
         let sleep = async {
             match wake {
-                Some(at) => tokio::time::sleep_until(handle.clock.instant_of(at).into()).await,
+                Some(at) => handle.clock.sleep_until(at).await,
                 None => std::future::pending().await,
             }
         };

@@ -1,6 +1,7 @@
 //! Deliveries as controllers and dashboards read them: filtered lists, a team's feed for
 //! history, per-team progress, and the set of injects already done in the current run.
 
+use scip_core::engine::WallMs;
 use scip_core::ids::{ExerciseId, InjectId, TeamId};
 use serde::Serialize;
 
@@ -168,25 +169,28 @@ impl Store {
         })
     }
 
-    /// A team's feed in the current run after `after_seq`, in seq order: every fired
-    /// delivery, published or not (for a dashboard catching up after a reload).
+    /// A team's feed in the current run after `after_seq`, in seq order: every delivery fired
+    /// by `now`, published or not (for a dashboard catching up after a reload). Deliveries the
+    /// engine committed ahead of an instant still to come are left out until it comes.
     pub async fn team_feed(
         &self,
         exercise: &ExerciseId,
         team: &TeamId,
         after_seq: u64,
+        now: WallMs,
         limit: u32,
     ) -> StoreResult<Vec<FeedItem>> {
         let (limit, _) = Paging::first(limit).bounds()?;
         let sql = format!(
             "SELECT seq, payload FROM deliveries WHERE exercise_id = $1 AND run = {CURRENT_RUN} \
-             AND team_id = $2 AND seq > $3 ORDER BY seq LIMIT $4"
+             AND team_id = $2 AND seq > $3 AND fired_at <= $5 ORDER BY seq LIMIT $4"
         );
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(exercise.as_str())
             .bind(team.as_str())
             .bind(db_i64(after_seq, "seq")?)
             .bind(limit)
+            .bind(now)
             .fetch_all(self.pool())
             .await?
             .iter()
@@ -248,6 +252,20 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The latest instant at which a delivery of the current run fired (or is committed to
+    /// fire, when the engine commits ahead), if any. A command lands no earlier than this.
+    pub async fn last_fired_at(&self, exercise: &ExerciseId) -> StoreResult<Option<WallMs>> {
+        let sql = format!(
+            "SELECT MAX(fired_at) AS last FROM deliveries \
+             WHERE exercise_id = $1 AND run = {CURRENT_RUN}"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(exercise.as_str())
+            .fetch_one(self.pool())
+            .await?;
+        get(&row, "last")
     }
 
     /// `(team, inject)` of every scheduled inject delivered or skipped in the current run:

@@ -11,7 +11,7 @@ use sqlx::AnyConnection;
 use crate::bulk::{Cell, insert_all};
 use crate::error::{StoreError, StoreResult};
 use crate::ids::DeliveryId;
-use crate::row::{db_i64, db_opt_i64, get_u64};
+use crate::row::{db_i64, db_opt_i64, get, get_u64};
 use crate::step::NewDelivery;
 
 /// A delivery with its id and seq, ready to insert.
@@ -45,28 +45,54 @@ const DELIVERY_COLUMNS: [&str; 20] = [
     "resent_count",
 ];
 
-/// Reserves `count` seqs for `team` and returns the first.
+/// Teams whose seqs one statement reserves (two parameters each, well under every limit).
+const TEAMS_PER_STATEMENT: usize = 200;
+
+/// Reserves `count` seqs for each `(team, count)` and returns each team's first, one
+/// statement per [`TEAMS_PER_STATEMENT`] teams rather than one per team.
 async fn reserve_seqs(
     conn: &mut AnyConnection,
     exercise: &ExerciseId,
-    team: &TeamId,
-    count: usize,
-) -> StoreResult<u64> {
-    let count = db_i64(count as u64, "delivery count")?;
-    let row = sqlx::query(
-        "UPDATE exercise_teams SET next_seq = next_seq + $1 \
-         WHERE exercise_id = $2 AND team_id = $3 RETURNING next_seq",
-    )
-    .bind(count)
-    .bind(exercise.as_str())
-    .bind(team.as_str())
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or_else(|| StoreError::NotFound(format!("team {team} of exercise {exercise}")))?;
-    let last = get_u64(&row, "next_seq")?;
-    (last + 1)
-        .checked_sub(count as u64)
-        .ok_or_else(|| StoreError::Corrupt(format!("team {team} has a negative next_seq")))
+    wanted: &[(&TeamId, usize)],
+) -> StoreResult<HashMap<TeamId, u64>> {
+    let mut first = HashMap::with_capacity(wanted.len());
+    for chunk in wanted.chunks(TEAMS_PER_STATEMENT) {
+        let cases: Vec<String> = (0..chunk.len())
+            .map(|i| format!("WHEN ${} THEN ${}", 2 * i + 2, 2 * i + 3))
+            .collect();
+        let names: Vec<String> = (0..chunk.len())
+            .map(|i| format!("${}", 2 * i + 2))
+            .collect();
+        let sql = format!(
+            "UPDATE exercise_teams SET next_seq = next_seq + CASE team_id {} END \
+             WHERE exercise_id = $1 AND team_id IN ({}) RETURNING team_id, next_seq",
+            cases.join(" "),
+            names.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(exercise.as_str());
+        for (team, count) in chunk {
+            query = query
+                .bind(team.as_str())
+                .bind(db_i64(*count as u64, "delivery count")?);
+        }
+        let rows = query.fetch_all(&mut *conn).await?;
+        let mut last: HashMap<String, u64> = HashMap::with_capacity(rows.len());
+        for row in &rows {
+            last.insert(get(row, "team_id")?, get_u64(row, "next_seq")?);
+        }
+        for (team, count) in chunk {
+            let Some(&last) = last.get(team.as_str()) else {
+                return Err(StoreError::NotFound(format!(
+                    "team {team} of exercise {exercise}"
+                )));
+            };
+            let start = (last + 1).checked_sub(*count as u64).ok_or_else(|| {
+                StoreError::Corrupt(format!("team {team} has a negative next_seq"))
+            })?;
+            first.insert((*team).clone(), start);
+        }
+    }
+    Ok(first)
 }
 
 /// Gives every delivery its id and seq (consecutive per team, in the order given) and
@@ -76,8 +102,8 @@ pub(crate) async fn allocate(
     exercise: &ExerciseId,
     deliveries: Vec<NewDelivery>,
 ) -> StoreResult<Vec<DeliveryRow>> {
-    // Teams in order of first appearance, so the seq rows are always updated in the same
-    // order for the same input.
+    // Teams in order of first appearance. (On PostgreSQL the step has locked the exercise row
+    // already, so concurrent steps of one exercise cannot interleave their seq updates.)
     let mut order: Vec<(&TeamId, usize)> = Vec::new();
     let mut position: HashMap<&TeamId, usize> = HashMap::new();
     for d in &deliveries {
@@ -87,11 +113,7 @@ pub(crate) async fn allocate(
         });
         order[at].1 += 1;
     }
-    let mut next: HashMap<TeamId, u64> = HashMap::with_capacity(order.len());
-    for (team, count) in order {
-        let first = reserve_seqs(conn, exercise, team, count).await?;
-        next.insert(team.clone(), first);
-    }
+    let mut next = reserve_seqs(conn, exercise, &order).await?;
     let mut rows = Vec::with_capacity(deliveries.len());
     for mut delivery in deliveries {
         let Some(seq) = next.get_mut(&delivery.team) else {

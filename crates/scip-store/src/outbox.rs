@@ -46,9 +46,30 @@ impl Store {
         exercise: Option<&ExerciseId>,
         limit: u32,
     ) -> StoreResult<Vec<OutboxItem>> {
+        self.unpublished_fired_by(exercise, WallMs::MAX, limit)
+            .await
+    }
+
+    /// Like [`Store::unpublished`], leaving out deliveries committed ahead of their instant
+    /// that is still after `now`: the engine publishes those when their time comes.
+    pub async fn unpublished_due(
+        &self,
+        exercise: Option<&ExerciseId>,
+        now: WallMs,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxItem>> {
+        self.unpublished_fired_by(exercise, now, limit).await
+    }
+
+    async fn unpublished_fired_by(
+        &self,
+        exercise: Option<&ExerciseId>,
+        fired_by: WallMs,
+        limit: u32,
+    ) -> StoreResult<Vec<OutboxItem>> {
         let (limit, _) = Paging::first(limit).bounds()?;
         let filter = if exercise.is_some() {
-            "AND d.exercise_id = $2"
+            "AND d.exercise_id = $3"
         } else {
             ""
         };
@@ -56,10 +77,12 @@ impl Store {
             "SELECT d.id, d.exercise_id, d.team_id, d.seq, d.payload, d.publish_attempts, \
              d.resent_count, d.fired_at FROM deliveries d \
              JOIN exercises e ON e.id = d.exercise_id AND e.run = d.run \
-             WHERE d.published_at IS NULL {filter} \
+             WHERE d.published_at IS NULL AND d.fired_at <= $2 {filter} \
              ORDER BY d.fired_at, d.exercise_id, d.team_id, d.seq LIMIT $1"
         );
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(limit);
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(limit)
+            .bind(fired_by);
         if let Some(exercise) = exercise {
             query = query.bind(exercise.as_str());
         }

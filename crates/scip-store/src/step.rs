@@ -112,6 +112,9 @@ pub struct StoredDelivery {
     pub seq: u64,
     /// The stored MQTT message, JSON with `seq` and `delivery_id`.
     pub payload: String,
+    /// Wall ms it fired: the instant before which it must not be published (the engine may
+    /// commit a firing shortly ahead of it).
+    pub fired_at: WallMs,
 }
 
 /// What a step committed.
@@ -401,6 +404,7 @@ impl Store {
                 team: r.delivery.team,
                 seq: r.seq,
                 payload: r.payload,
+                fired_at: now,
             })
             .collect();
         Ok(StepOutcome {

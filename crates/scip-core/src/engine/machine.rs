@@ -695,6 +695,12 @@ impl Engine {
         if self.remaining.get(&group).copied().unwrap_or(0) > 0 {
             return None;
         }
+        Some(self.group_end(group))
+    }
+
+    /// The elapsed time at which `group` ends once all of it has fired or been skipped: its
+    /// last inject plus the grace (and, in clock mode, no earlier than the set duration).
+    fn group_end(&self, group: Option<u32>) -> u64 {
         let last_at = self
             .group_indices(group)
             .map(|i| self.plan.entries[i].at_ms)
@@ -702,10 +708,41 @@ impl Engine {
             .unwrap_or(0);
         let start = self.group_start();
         let point = start + last_at + self.settings.turn_grace_ms;
-        Some(match self.plan.mode {
+        match self.plan.mode {
             Mode::Clock => point.max(self.plan.duration_ms.unwrap_or(0)),
             Mode::Turns { .. } => point,
-        })
+        }
+    }
+
+    /// True when [`Engine::poll`] at `at` would do nothing but fire injects: the clock runs
+    /// and neither the turn nor the exercise would end. A driver may then commit the firings
+    /// ahead of `at` and publish them at `at`; anything else must wait for its instant.
+    pub fn only_fires_at(&self, at: WallMs) -> bool {
+        if self.runtime.state != ExerciseState::Running {
+            return false;
+        }
+        let Some(group) = self.current_group() else {
+            return false;
+        };
+        let elapsed = self.elapsed(at);
+        let start = self.group_start();
+        let pos = self.cursor.get(&group).copied().unwrap_or(0);
+        let firing = self
+            .plan
+            .groups
+            .get(&group)
+            .map_or(&[][..], |idxs| &idxs[pos.min(idxs.len())..])
+            .iter()
+            .take_while(|&&i| start + self.plan.entries[i].at_ms <= elapsed)
+            .filter(|&&i| !self.done[i])
+            .count();
+        let left_after = self
+            .remaining
+            .get(&group)
+            .copied()
+            .unwrap_or(0)
+            .saturating_sub(firing);
+        left_after > 0 || elapsed < self.group_end(group)
     }
 
     /// When the driver should call [`Engine::poll`] next: the wall instant of the next due

@@ -97,6 +97,14 @@ impl ProvisionedMosquitto {
     }
 }
 
+/// The engine settings tests run with: a short turn grace.
+pub fn test_config() -> EngineConfig {
+    EngineConfig {
+        turn_grace_ms: 300,
+        ..EngineConfig::default()
+    }
+}
+
 pub fn engine_credential() -> scip_bus::Credential {
     scip_bus::Credential::new(ENGINE_USER, ENGINE_PASSWORD, scip_bus::Principal::Engine).unwrap()
 }
@@ -104,6 +112,11 @@ pub fn engine_credential() -> scip_bus::Credential {
 impl Harness {
     /// Engine + embedded broker on the given database.
     pub async fn start(db: Db) -> Self {
+        Self::start_configured(db, test_config()).await
+    }
+
+    /// Engine with `config` + embedded broker on the given database.
+    pub async fn start_configured(db: Db, config: EngineConfig) -> Self {
         let store = Store::connect(&db.url()).await.unwrap();
         let cancel = CancellationToken::new();
         let auth = Arc::new(StoreAuthenticator::new(
@@ -115,7 +128,7 @@ impl Harness {
             .await
             .unwrap();
         let port = broker.tcp_addr().port();
-        let mut h = Self::with_broker(db, store, port, Provisioning::Store, cancel).await;
+        let mut h = Self::with_broker(db, store, port, Provisioning::Store, cancel, config).await;
         h.broker = Some(broker);
         h
     }
@@ -129,6 +142,7 @@ impl Harness {
             mosquitto.broker.port,
             mosquitto.provisioning(),
             CancellationToken::new(),
+            test_config(),
         )
         .await
     }
@@ -140,6 +154,7 @@ impl Harness {
         port: u16,
         provisioning: Provisioning,
         cancel: CancellationToken,
+        config: EngineConfig,
     ) -> Self {
         let (mqtt, inbox) = MqttClient::start(
             ClientConfig::tcp(
@@ -170,7 +185,7 @@ impl Harness {
             Some(mqtt.clone()),
             layout.clone(),
             clock,
-            EngineConfig { turn_grace_ms: 300 },
+            config,
             provisioning,
         )
         .with_relay(relay_handle);
@@ -320,6 +335,8 @@ pub struct FeedWatcher {
     pub _client: MqttClient,
     inbox: Inbox,
     pub received: BTreeMap<(String, u64), DeliveryPayload>,
+    /// When each delivery first arrived, µs since the Unix epoch.
+    pub arrived_us: BTreeMap<(String, u64), u64>,
     pub duplicates: usize,
     pub control: Vec<scip_bus::payload::ControlPayload>,
     pub from_history: usize,
@@ -354,6 +371,7 @@ impl FeedWatcher {
             _client: client,
             inbox,
             received: BTreeMap::new(),
+            arrived_us: BTreeMap::new(),
             duplicates: 0,
             control: Vec::new(),
             from_history: 0,
@@ -366,12 +384,14 @@ impl FeedWatcher {
                 .push(scip_bus::payload::ControlPayload::parse(&msg.payload).unwrap());
             return;
         }
+        let arrived = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_micros() as u64;
         let p = DeliveryPayload::parse(&msg.payload).unwrap();
-        if self
-            .received
-            .insert((p.team_id.to_string(), p.seq), p)
-            .is_some()
-        {
+        let key = (p.team_id.to_string(), p.seq);
+        self.arrived_us.entry(key.clone()).or_insert(arrived);
+        if self.received.insert(key, p).is_some() {
             self.duplicates += 1;
         }
     }
@@ -414,7 +434,11 @@ impl FeedWatcher {
     /// What a dashboard does after reconnecting: fetch from the history whatever it missed.
     pub async fn catch_up(&mut self, store: &Store, exercise: &ExerciseId, teams: &[TeamId]) {
         for team in teams {
-            for item in store.team_feed(exercise, team, 0, 10_000).await.unwrap() {
+            for item in store
+                .team_feed(exercise, team, 0, i64::MAX, 10_000)
+                .await
+                .unwrap()
+            {
                 let key = (team.to_string(), item.seq);
                 if let std::collections::btree_map::Entry::Vacant(slot) = self.received.entry(key) {
                     slot.insert(DeliveryPayload::parse(item.payload.as_bytes()).unwrap());

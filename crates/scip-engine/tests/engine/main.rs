@@ -2,6 +2,7 @@
 //! brokers (embedded and Mosquitto), with an independent subscriber checking what arrives.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod ahead;
 mod controls;
 mod delivery;
 mod harness;

@@ -134,7 +134,10 @@ impl TestApp {
                 upload_limit: UPLOAD_LIMIT,
                 ..ServerSettings::default()
             },
-            engine: scip_engine::EngineConfig { turn_grace_ms: 300 },
+            engine: scip_engine::EngineConfig {
+                turn_grace_ms: 300,
+                ..scip_engine::EngineConfig::default()
+            },
             owner: "api-tests".into(),
         };
         adjust(&mut config);

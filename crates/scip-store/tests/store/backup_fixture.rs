@@ -485,7 +485,12 @@ pub async fn answers(store: &Store) -> Value {
                 t.mqtt_password,
                 by_code.map(|t| to_json(&t)),
                 by_user.map(|t| t.mqtt_password),
-                to_json(&store.team_feed(id, &t.team_id, 0, 10_000).await.unwrap()),
+                to_json(
+                    &store
+                        .team_feed(id, &t.team_id, 0, i64::MAX, 10_000)
+                        .await
+                        .unwrap()
+                ),
             ]));
         }
         let deliveries = store

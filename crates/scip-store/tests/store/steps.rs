@@ -299,7 +299,7 @@ async fn reset_starts_a_new_run_with_fresh_seqs(db: TestDb) {
     );
     assert!(
         store
-            .team_feed(&ex.id, &tid("red"), 0, 100)
+            .team_feed(&ex.id, &tid("red"), 0, i64::MAX, 100)
             .await
             .unwrap()
             .is_empty()
@@ -397,7 +397,69 @@ async fn going_back_a_run_is_refused(db: TestDb) {
     ));
 }
 
+/// The engine commits firings shortly ahead of their instant: until it comes, they are
+/// neither offered to a catching-up dashboard nor swept up for publishing, while the latest
+/// committed instant is known to commands.
+async fn deliveries_committed_ahead_wait_for_their_instant(db: TestDb) {
+    let store = db.store().await;
+    let ex = exercise_with(&store, &[("red", 2)]).await;
+    assert_eq!(store.last_fired_at(&ex.id).await.unwrap(), None);
+    let now = T0 + 10_000;
+    let first = store
+        .apply_step(step_with(
+            &ex,
+            vec![delivery("red", "red-001", DeliveryCause::Schedule)],
+            now,
+        ))
+        .await
+        .unwrap();
+    let ex = store.get_exercise(&ex.id).await.unwrap();
+    let ahead = now + 40;
+    let second = store
+        .apply_step(step_with(
+            &ex,
+            vec![delivery("red", "red-002", DeliveryCause::Schedule)],
+            ahead,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(second.deliveries[0].fired_at, ahead);
+    assert_eq!(store.last_fired_at(&ex.id).await.unwrap(), Some(ahead));
+
+    let seqs = |items: Vec<scip_store::FeedItem>| items.iter().map(|i| i.seq).collect::<Vec<_>>();
+    let feed_now = store
+        .team_feed(&ex.id, &tid("red"), 0, now, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        seqs(feed_now),
+        [1],
+        "the delivery due later is not in the feed yet"
+    );
+    let feed_then = store
+        .team_feed(&ex.id, &tid("red"), 0, ahead, 100)
+        .await
+        .unwrap();
+    assert_eq!(seqs(feed_then), [1, 2]);
+
+    let ids = |items: Vec<scip_store::OutboxItem>| {
+        items.into_iter().map(|i| i.delivery_id).collect::<Vec<_>>()
+    };
+    let due_now = store.unpublished_due(Some(&ex.id), now, 100).await.unwrap();
+    assert_eq!(ids(due_now), [first.deliveries[0].id.clone()]);
+    let due_then = store.unpublished_due(None, ahead, 100).await.unwrap();
+    assert_eq!(
+        ids(due_then),
+        [
+            first.deliveries[0].id.clone(),
+            second.deliveries[0].id.clone()
+        ]
+    );
+    assert_eq!(store.unpublished(Some(&ex.id), 100).await.unwrap().len(), 2);
+}
+
 crate::on_both_databases!(
+    deliveries_committed_ahead_wait_for_their_instant,
     conflicting_step_writes_nothing,
     concurrent_steps_keep_seqs_gapless,
     reset_starts_a_new_run_with_fresh_seqs,

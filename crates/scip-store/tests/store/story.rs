@@ -612,7 +612,7 @@ async fn story(db: TestDb) {
     assert_eq!(late.total, 4);
     assert!(late.items.iter().all(|d| d.late && d.lateness_ms >= 5_000));
     let feed = store
-        .team_feed(&ex.id, &tid("city-hall"), 1, 100)
+        .team_feed(&ex.id, &tid("city-hall"), 1, i64::MAX, 100)
         .await
         .unwrap();
     let feed_seqs: Vec<u64> = feed.iter().map(|f| f.seq).collect();

@@ -202,6 +202,7 @@ async fn execute(config: &Config, action: Action) -> anyhow::Result<()> {
         ProcessClock::new(),
         EngineConfig {
             turn_grace_ms: config.turn_grace_ms(),
+            ..EngineConfig::default()
         },
         Provisioning::Store,
     );

@@ -157,6 +157,7 @@ pub fn app_config(config: &Config, role: Role) -> anyhow::Result<AppConfig> {
         },
         engine: scip_engine::EngineConfig {
             turn_grace_ms: config.turn_grace_ms(),
+            ..scip_engine::EngineConfig::default()
         },
         owner: format!("{host}:{}", std::process::id()),
     })

@@ -265,7 +265,11 @@ pub async fn team_received_media(
     let wanted = scip_engine::step::media_path(name);
     let mut after = 0;
     loop {
-        let feed = state.store.team_feed(exercise, team, after, 1_000).await?;
+        let now = state.engine.clock.now();
+        let feed = state
+            .store
+            .team_feed(exercise, team, after, now, 1_000)
+            .await?;
         for item in &feed {
             let payload: serde_json::Value =
                 serde_json::from_str(&item.payload).unwrap_or_default();

@@ -117,7 +117,13 @@ impl StoreFeed {
             attempt += 1;
             let before = store.get_exercise(&self.exercise).await?.runtime.run;
             let rows = store
-                .team_feed(&self.exercise, &self.team, after_seq, limit)
+                .team_feed(
+                    &self.exercise,
+                    &self.team,
+                    after_seq,
+                    self.parts.clock.now(),
+                    limit,
+                )
                 .await?;
             let after = store.get_exercise(&self.exercise).await?.runtime.run;
             // A reset between the two reads would mix runs; read again.
