@@ -250,12 +250,7 @@ pub async fn seek(
     Path(id): Path<String>,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let value = |k: &str| {
-        form.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let value = |key: &str| form_value(&form, key);
     let id = guard(&user, &value("_csrf"), &id)?;
     let to = value("to");
     let to_ms = match scip_core::parse_time(&to) {
@@ -355,12 +350,7 @@ pub async fn live_inject(
     Path(id): Path<String>,
     axum::Form(form): axum::Form<Vec<(String, String)>>,
 ) -> PageResult {
-    let value = |k: &str| {
-        form.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .unwrap_or_default()
-    };
+    let value = |key: &str| form_value(&form, key);
     let id = guard(&user, &value("_csrf"), &id)?;
     let kind_text = value("type");
     let Some(kind) = InjectType::parse(&kind_text) else {
@@ -458,4 +448,12 @@ pub fn composer_content(
         content.insert(spec.name.to_owned(), value);
     }
     Ok(content)
+}
+
+/// The first value of `key` in a form that may repeat keys, trimmed; empty when absent.
+fn form_value(form: &[(String, String)], key: &str) -> String {
+    form.iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
 }

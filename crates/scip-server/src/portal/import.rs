@@ -299,6 +299,27 @@ async fn render(
     Ok(response)
 }
 
+/// The import page again with `message` as its error (nothing imported, nothing held).
+async fn refuse(
+    state: &AppState,
+    user: &PortalUser,
+    status: StatusCode,
+    held: &Held,
+    message: String,
+) -> PageResult {
+    render(
+        state,
+        user,
+        status,
+        held,
+        Some(message),
+        None,
+        String::new(),
+        None,
+    )
+    .await
+}
+
 /// `POST /scenarios/import` (multipart): holds the files and shows the dry-run report.
 pub async fn dry_run(
     State(state): State<AppState>,
@@ -311,17 +332,7 @@ pub async fn dry_run(
         Err(message) => {
             user.require(Role::Controller)?;
             let held = empty_held(&user);
-            return render(
-                &state,
-                &user,
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &held,
-                Some(message),
-                None,
-                String::new(),
-                None,
-            )
-            .await;
+            return refuse(&state, &user, StatusCode::PAYLOAD_TOO_LARGE, &held, message).await;
         }
     };
     user.check_csrf(&upload.csrf)?;
@@ -334,20 +345,17 @@ pub async fn dry_run(
         into: Some(upload.into.clone()).filter(|s| !s.is_empty()),
     };
     if upload.files.is_empty() {
-        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, &held, Some("Choose at least one file: a bundle .zip, a SCIP v3 scenario .json with its timeline files, or an MSEL .csv or .xlsx.".into()), None, String::new(), None).await;
+        return refuse(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, &held, "Choose at least one file: a bundle .zip, a SCIP v3 scenario .json with its timeline files, or an MSEL .csv or .xlsx.".into()).await;
     }
     let request = match request_of(&held, false) {
         Ok(r) => r,
         Err(message) => {
-            return render(
+            return refuse(
                 &state,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &held,
-                Some(message),
-                None,
-                String::new(),
-                None,
+                message,
             )
             .await;
         }
@@ -377,15 +385,12 @@ pub async fn dry_run(
             .await
         }
         Err(e) if e.status.is_client_error() => {
-            render(
+            refuse(
                 &state,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &held,
-                Some(read_error(&e)),
-                None,
-                String::new(),
-                None,
+                read_error(&e),
             )
             .await
         }
@@ -437,15 +442,12 @@ pub async fn commit(
     let request = match request_of(&held, true) {
         Ok(r) => r,
         Err(message) => {
-            return render(
+            return refuse(
                 &state,
                 &user,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &held,
-                Some(message),
-                None,
-                String::new(),
-                None,
+                message,
             )
             .await;
         }
@@ -488,17 +490,7 @@ pub async fn commit(
         }
         Err(e) if e.status.is_client_error() => {
             import_store::forget(&form.token).await;
-            render(
-                &state,
-                &user,
-                e.status,
-                &held,
-                Some(read_error(&e)),
-                None,
-                String::new(),
-                None,
-            )
-            .await
+            refuse(&state, &user, e.status, &held, read_error(&e)).await
         }
         Err(e) => Err(e.into()),
     }
